@@ -1,0 +1,1 @@
+//! The command-line drivers: check, fix, install. (In progress.)

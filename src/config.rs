@@ -1,0 +1,5 @@
+//! config (in progress).
+
+/// `[preprocessor.polish]`.
+#[derive(Debug, Default)]
+pub struct Config;

@@ -1,0 +1,3 @@
+//! The `mdbook-polish` binary: a thin shell over the library.
+
+fn main() {}

@@ -1,0 +1,5 @@
+//! preprocessor (in progress).
+
+/// The mdBook preprocessor.
+#[derive(Debug, Default)]
+pub struct Polish;
