@@ -1,5 +1,274 @@
-//! config (in progress).
+//! `[preprocessor.polish]` in `book.toml`: every key, its default, and validation.
+//!
+//! Keys are kebab-case. mdBook keeps its own keys in the same table (`command`, `renderers`,
+//! `before`, `after`, `optional`), so unknown keys are not a hard error: our own typos are
+//! reported as warnings with a did-you-mean, mdBook's are ignored.
 
-/// `[preprocessor.polish]`.
-#[derive(Debug, Default)]
-pub struct Config;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::compare::CompareOptions;
+use crate::encoding::RepairOptions;
+use crate::header::HeaderConfig;
+use crate::markdown::ParseOptions;
+
+/// What to do with a build whose chapters have errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnFailure {
+    /// Print diagnostics, keep building (so `mdbook serve` keeps working).
+    #[default]
+    Warn,
+    /// Print diagnostics and fail the build when any has error severity.
+    Error,
+}
+
+/// `require-front-matter`: off, on, or on for the chapters matching globs (`!` negates).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Require {
+    /// Everywhere or nowhere.
+    All(bool),
+    /// Chapters whose source path matches; a glob starting with `!` excludes.
+    Globs(Vec<String>),
+}
+
+impl Default for Require {
+    fn default() -> Self {
+        Require::All(false)
+    }
+}
+
+impl Require {
+    /// Whether a chapter at `path` (relative to the book's `src`) must have front matter.
+    pub fn applies_to(&self, path: &str) -> bool {
+        match self {
+            Require::All(b) => *b,
+            Require::Globs(globs) => {
+                let mut included = false;
+                let mut excluded = false;
+                for g in globs {
+                    let (neg, pat) = match g.strip_prefix('!') {
+                        Some(p) => (true, p),
+                        None => (false, g.as_str()),
+                    };
+                    let Ok(glob) = globset::Glob::new(pat) else {
+                        continue;
+                    };
+                    if glob.compile_matcher().is_match(path) {
+                        if neg {
+                            excluded = true;
+                        } else {
+                            included = true;
+                        }
+                    }
+                }
+                included && !excluded
+            }
+        }
+    }
+}
+
+/// The whole `[preprocessor.polish]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Config {
+    /// `warn` (default) or `error`: whether error diagnostics fail `mdbook build`.
+    pub on_failure: OnFailure,
+    /// Render the metadata header (html only). Default `true`.
+    pub header: bool,
+    /// Front matter fields shown in the header, in order.
+    pub header_fields: Vec<String>,
+    /// Labels for header fields, e.g. `{ audience = "Who it is for" }`.
+    pub header_labels: BTreeMap<String, String>,
+    /// Validate front matter against a JSON Schema. Default `true`.
+    pub validate: bool,
+    /// Path of a JSON Schema, relative to the book root. Default: the embedded schema.
+    pub schema: Option<String>,
+    /// Chapters that must start with front matter.
+    pub require_front_matter: Require,
+    /// Turn comparison tables into components (html only). Default `true`.
+    pub compare: bool,
+    /// Extra words for the "pro" side of comparison tables.
+    pub pro_words: Vec<String>,
+    /// Extra words for the "con" side.
+    pub con_words: Vec<String>,
+    /// Keep the built-in English word sets. Default `true`.
+    pub default_words: bool,
+    /// Render layout tables (text beside an image) as media rows. Default `false`.
+    pub media: bool,
+    /// Repair mojibake. Default `true`.
+    pub encoding: bool,
+    /// Also repair inside code spans and blocks. Default `false`.
+    pub encoding_in_code: bool,
+    /// Also repair inside raw HTML attribute values. Default `false`.
+    pub encoding_in_html_attributes: bool,
+    /// Keys we did not recognise (mdBook's own are filtered out by [`Config::unknown_keys`]).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, serde_json::Value>,
+}
+
+/// Keys mdBook itself reads from a preprocessor table.
+const MDBOOK_KEYS: &[&str] = &["command", "renderers", "before", "after", "optional"];
+
+/// Our own keys, for did-you-mean on typos.
+pub const KNOWN_KEYS: &[&str] = &[
+    "on-failure",
+    "header",
+    "header-fields",
+    "header-labels",
+    "validate",
+    "schema",
+    "require-front-matter",
+    "compare",
+    "pro-words",
+    "con-words",
+    "default-words",
+    "media",
+    "encoding",
+    "encoding-in-code",
+    "encoding-in-html-attributes",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            on_failure: OnFailure::Warn,
+            header: true,
+            header_fields: HeaderConfig::default().fields,
+            header_labels: BTreeMap::new(),
+            validate: true,
+            schema: None,
+            require_front_matter: Require::default(),
+            compare: true,
+            pro_words: Vec::new(),
+            con_words: Vec::new(),
+            default_words: true,
+            media: false,
+            encoding: true,
+            encoding_in_code: false,
+            encoding_in_html_attributes: false,
+            other: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the table out of mdBook's config. A missing table is all defaults.
+    pub fn from_book_config(cfg: &mdbook_preprocessor::config::Config) -> anyhow::Result<Config> {
+        let value: Option<serde_json::Value> = cfg.get("preprocessor.polish")?;
+        match value {
+            None => Ok(Config::default()),
+            Some(v) => Self::from_json(v),
+        }
+    }
+
+    /// Reads the table from its JSON form (mdBook hands config over as JSON too).
+    pub fn from_json(v: serde_json::Value) -> anyhow::Result<Config> {
+        serde_json::from_value(v)
+            .map_err(|e| anyhow::anyhow!("invalid [preprocessor.polish] in book.toml: {e}"))
+    }
+
+    /// Warnings about keys that are neither ours nor mdBook's, with a suggestion.
+    pub fn unknown_keys(&self) -> Vec<String> {
+        self.other
+            .keys()
+            .filter(|k| !MDBOOK_KEYS.contains(&k.as_str()))
+            .map(|k| {
+                let hint = crate::suggest::closest(k, KNOWN_KEYS.iter().copied())
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                format!("unknown key `{k}` in [preprocessor.polish] is ignored{hint}")
+            })
+            .collect()
+    }
+
+    /// The header settings, or `None` when the header is off.
+    pub fn header_config(&self) -> Option<HeaderConfig> {
+        self.header.then(|| HeaderConfig {
+            fields: self.header_fields.clone(),
+            labels: self.header_labels.clone(),
+        })
+    }
+
+    /// The comparison-table settings, or `None` when off.
+    pub fn compare_options(&self, parse: ParseOptions) -> Option<CompareOptions> {
+        if !self.compare {
+            return None;
+        }
+        let mut opts = CompareOptions {
+            parse,
+            media: self.media,
+            ..CompareOptions::default()
+        };
+        if !self.default_words {
+            opts.pro_words.clear();
+            opts.con_words.clear();
+        }
+        opts.pro_words.extend(self.pro_words.iter().cloned());
+        opts.con_words.extend(self.con_words.iter().cloned());
+        Some(opts)
+    }
+
+    /// The encoding-repair settings, or `None` when off.
+    pub fn repair_options(&self, parse: ParseOptions) -> Option<RepairOptions> {
+        self.encoding.then_some(RepairOptions {
+            in_code: self.encoding_in_code,
+            in_html_attributes: self.encoding_in_html_attributes,
+            parse,
+        })
+    }
+}
+
+/// mdBook's Markdown flags from `[output.html]`, so our parse matches the renderer's.
+pub fn parse_options(cfg: &mdbook_preprocessor::config::Config) -> ParseOptions {
+    let mut p = ParseOptions::default();
+    if let Some(html) = cfg.html_config() {
+        p.smart_punctuation = html.smart_punctuation;
+        p.definition_lists = html.definition_lists;
+        p.admonitions = html.admonitions;
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_when_empty_and_kebab_keys_parse() {
+        let c = Config::from_json(json!({})).unwrap();
+        assert_eq!(c, Config::default());
+        let c = Config::from_json(json!({
+            "on-failure": "error", "header": false, "require-front-matter": ["guide/**", "!guide/draft.md"],
+            "command": "mdbook-polish", "after": ["links"]
+        }))
+        .unwrap();
+        assert_eq!(c.on_failure, OnFailure::Error);
+        assert!(c.header_config().is_none());
+        assert!(
+            c.unknown_keys().is_empty(),
+            "mdBook's own keys are not ours to warn about"
+        );
+        assert!(c.require_front_matter.applies_to("guide/intro.md"));
+        assert!(!c.require_front_matter.applies_to("guide/draft.md"));
+        assert!(!c.require_front_matter.applies_to("other.md"));
+    }
+
+    #[test]
+    fn typos_are_warned_with_a_suggestion() {
+        let c = Config::from_json(json!({"on-falure": "error"})).unwrap();
+        let w = c.unknown_keys();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("did you mean `on-failure`"), "{w:?}");
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let e = Config::from_json(json!({"on-failure": "explode"})).unwrap_err();
+        assert!(e.to_string().contains("[preprocessor.polish]"), "{e}");
+    }
+}

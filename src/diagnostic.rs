@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(idx.line_col(x), (2, 5));
         assert_eq!(idx.line_col(text.len()), (3, 5));
         assert_eq!(idx.line_range(1), 0..2);
-        assert_eq!(idx.line_range(2), 4..12);
+        assert_eq!(idx.line_range(2), 4..11);
     }
 
     #[test]

@@ -1,1 +1,392 @@
-//! header (in progress).
+//! The metadata header: front matter shown as a tidy block under the chapter's first heading.
+//!
+//! Owns the HTML of the header and where it goes. Every value is HTML-escaped; a link is only
+//! emitted for `http:`/`https:` URLs. The HTML is one block with no blank lines, so mdBook's
+//! Markdown parser passes it through as a single raw HTML block.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::{Node, Value};
+use crate::markdown::{ParseOptions, parser, pulldown_cmark::Event, pulldown_cmark::Tag};
+
+/// Which fields the header shows, in order, and their labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderConfig {
+    /// Front matter keys, in display order. `summary` is the lead line, `figma` the button,
+    /// everything else a labelled row of chips.
+    pub fields: Vec<String>,
+    /// Label overrides by key.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl Default for HeaderConfig {
+    fn default() -> Self {
+        HeaderConfig {
+            fields: [
+                "summary",
+                "platform-version",
+                "audience",
+                "coverage-type",
+                "topic",
+                "tags",
+                "figma",
+            ]
+            .map(String::from)
+            .to_vec(),
+            labels: BTreeMap::new(),
+        }
+    }
+}
+
+/// Rule: a link value that is not http(s) is shown as text.
+pub const UNSAFE_LINK: &str = "PL501";
+
+/// Built-in labels for the seed's fields; other keys get a title-cased key.
+fn default_label(key: &str) -> String {
+    match key {
+        "platform-version" => "Platform".into(),
+        "audience" => "Audience".into(),
+        "coverage-type" => "Coverage".into(),
+        "topic" => "Topics".into(),
+        "tags" => "Tags".into(),
+        "app_type" => "App types".into(),
+        "outsystems-tools" => "Tools".into(),
+        "figma" => "Open in Figma".into(),
+        other => {
+            let words: Vec<String> = other
+                .split(['-', '_', ' '])
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default()
+                })
+                .collect();
+            words.join(" ")
+        }
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // A newline inside a value would end the raw HTML block early if followed by a
+            // blank line; values are single-line in the header anyway.
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `url` may become an `href`: only absolute http(s) URLs, nothing that a browser could
+/// execute (`javascript:`, `data:`) or resolve against the page.
+pub fn is_safe_link(url: &str) -> bool {
+    let u = url.trim();
+    let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && u.len() > lower.find("//").map_or(0, |i| i + 2)
+        && !u.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// The values of a field as display strings: a list's items, a comma list split, a scalar.
+fn values(node: &Node) -> Vec<String> {
+    node.string_list()
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect()
+}
+
+/// Renders the header for `data`. `id_prefix` keeps ids unique on the print page. Returns
+/// `None` when no configured field has a value.
+pub fn render(
+    data: &Node,
+    cfg: &HeaderConfig,
+    id_prefix: &str,
+) -> (Option<String>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut summary = None;
+    let mut rows = String::new();
+    let mut link = None;
+    for key in &cfg.fields {
+        let Some(node) = data.get(key) else { continue };
+        let label = cfg
+            .labels
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default_label(key));
+        match key.as_str() {
+            "summary" => summary = node.scalar_text().filter(|s| !s.trim().is_empty()),
+            "figma" => {
+                let Some(url) = node.scalar_text().filter(|s| !s.trim().is_empty()) else {
+                    continue;
+                };
+                if is_safe_link(&url) {
+                    link = Some((label, url));
+                } else {
+                    diags.push(
+                        Diagnostic::warning(
+                            UNSAFE_LINK,
+                            node.span.clone(),
+                            format!("`{key}` is not an http(s) link, so it is shown as text"),
+                        )
+                        .with_help("use a full `https://` URL"),
+                    );
+                    // Keep the text visible: the reader still sees what was written.
+                    let _ = write!(
+                        rows,
+                        "<div class=\"polish-meta-row\"><dt>{}</dt><dd>{}</dd></div>",
+                        escape_html(cfg.labels.get(key).map_or("Figma", String::as_str)),
+                        escape_html(&url)
+                    );
+                }
+            }
+            _ => {
+                let vals = values(node);
+                if vals.is_empty() {
+                    continue;
+                }
+                let class = escape_html(&key.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+                let _ = write!(
+                    rows,
+                    "<div class=\"polish-meta-row polish-meta-{class}\"><dt>{}</dt><dd><ul class=\"polish-chips\">",
+                    escape_html(&label)
+                );
+                for v in vals {
+                    let _ = write!(rows, "<li class=\"polish-chip\">{}</li>", escape_html(&v));
+                }
+                rows.push_str("</ul></dd></div>");
+            }
+        }
+    }
+    let button = match &link {
+        Some((label, url)) => format!(
+            "<p class=\"polish-meta-actions\"><a class=\"polish-button\" href=\"{}\" rel=\"noopener noreferrer\">{} <span aria-hidden=\"true\">↗</span></a></p>",
+            escape_html(url.trim()),
+            escape_html(label)
+        ),
+        None => String::new(),
+    };
+    if summary.is_none() && rows.is_empty() && button.is_empty() {
+        return (None, diags);
+    }
+    let id = escape_html(&format!("{id_prefix}-meta"));
+    let mut html = format!(
+        "<div class=\"polish-meta\" id=\"{id}\" role=\"note\" aria-label=\"About this page\">"
+    );
+    if let Some(s) = summary {
+        let _ = write!(
+            html,
+            "<p class=\"polish-meta-summary\">{}</p>",
+            escape_html(s.trim())
+        );
+    }
+    if !rows.is_empty() {
+        let _ = write!(html, "<dl class=\"polish-meta-fields\">{rows}</dl>");
+    }
+    html.push_str(&button);
+    html.push_str("</div>");
+    (Some(html), diags)
+}
+
+/// Where the header goes in `body`: just after the first top-level heading, or at the start.
+/// Returns the byte offset of the start of the line after the heading.
+pub fn insertion_point(body: &str, parse: ParseOptions) -> usize {
+    let mut depth = 0usize;
+    for (event, range) in parser(body, parse).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) if depth == 0 => {
+                let end = range.end.min(body.len());
+                // The heading's range may stop before its line ending: move to the next line.
+                return match body[..end].ends_with('\n') {
+                    true => end,
+                    false => body[end..].find('\n').map_or(body.len(), |i| end + i + 1),
+                };
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    0
+}
+
+/// The text to splice in at [`insertion_point`]: blank lines around the block so it is a raw
+/// HTML block of its own whatever follows.
+pub fn splice_text(html: &str, at_start: bool, body_ends_with_newline: bool) -> String {
+    if at_start {
+        format!("{html}\n\n")
+    } else if body_ends_with_newline {
+        format!("\n{html}\n\n")
+    } else {
+        format!("\n\n{html}\n\n")
+    }
+}
+
+/// Makes an id prefix from a chapter path: `guide/intro.md` → `polish-guide-intro`.
+pub fn id_prefix(path: &str) -> String {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    let mut out = String::from("polish");
+    let mut dash = true;
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+            dash = false;
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Whether the node is a non-empty value (used to skip `figma: ""` or `figma: null`).
+pub fn is_present(node: &Node) -> bool {
+    !matches!(node.value, Value::Null) && node.scalar_text().is_none_or(|s| !s.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontmatter::{Entry, Limits};
+
+    fn s(v: &str) -> Node {
+        Node {
+            value: Value::Str(v.into()),
+            span: 0..0,
+        }
+    }
+
+    fn map(entries: Vec<(&str, Node)>) -> Node {
+        Node {
+            value: Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| Entry {
+                        key: s(k),
+                        value: v,
+                    })
+                    .collect(),
+            ),
+            span: 0..0,
+        }
+    }
+
+    #[test]
+    fn escapes_every_value_and_refuses_script_links() {
+        let data = map(vec![
+            ("summary", s("<script>alert(1)</script> & more")),
+            (
+                "audience",
+                Node {
+                    value: Value::Seq(vec![s("architects"), s("<b>x</b>")]),
+                    span: 0..0,
+                },
+            ),
+            (
+                "figma",
+                Node {
+                    value: Value::Str("javascript:alert(1)".into()),
+                    span: 5..9,
+                },
+            ),
+        ]);
+        let (html, diags) = render(&data, &HeaderConfig::default(), "polish-a");
+        let html = html.unwrap();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
+        assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(
+            html.contains("javascript:alert(1)"),
+            "the value is still shown as text"
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, UNSAFE_LINK);
+        assert_eq!(diags[0].span, 5..9);
+        assert!(!html.contains("\n\n"), "one raw HTML block");
+    }
+
+    #[test]
+    fn https_link_becomes_a_button_and_order_follows_config() {
+        let data = map(vec![
+            (
+                "figma",
+                s("https://www.figma.com/design/abc?node-id=1-2&t=x"),
+            ),
+            ("platform-version", s("o11")),
+            ("tags", s("alpha, beta")),
+        ]);
+        let (html, diags) = render(&data, &HeaderConfig::default(), "p");
+        let html = html.unwrap();
+        assert!(diags.is_empty());
+        assert!(html.contains("href=\"https://www.figma.com/design/abc?node-id=1-2&amp;t=x\""));
+        assert!(html.find("Platform").unwrap() < html.find("alpha").unwrap());
+        assert!(html.contains("<li class=\"polish-chip\">beta</li>"));
+        let cfg = HeaderConfig {
+            fields: vec!["tags".into()],
+            labels: [("tags".to_string(), "Keywords".to_string())].into(),
+        };
+        let (html, _) = render(&data, &cfg, "p");
+        let html = html.unwrap();
+        assert!(html.contains("Keywords") && !html.contains("Platform") && !html.contains("figma"));
+    }
+
+    #[test]
+    fn nothing_to_show_is_no_header() {
+        let data = map(vec![
+            ("guid", s("x")),
+            (
+                "figma",
+                Node {
+                    value: Value::Null,
+                    span: 0..0,
+                },
+            ),
+        ]);
+        assert_eq!(render(&data, &HeaderConfig::default(), "p").0, None);
+        let _ = Limits::default();
+    }
+
+    #[test]
+    fn link_safety() {
+        assert!(is_safe_link("https://example.com/x"));
+        assert!(is_safe_link("HTTP://example.com"));
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "//evil",
+            "https://",
+            "ftp://x",
+            "https://a b",
+        ] {
+            assert!(!is_safe_link(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn header_goes_after_the_first_heading() {
+        let body = "# Title\nText\n";
+        assert_eq!(insertion_point(body, ParseOptions::default()), 8);
+        let setext = "Title\n=====\n\nText";
+        assert_eq!(insertion_point(setext, ParseOptions::default()), 12);
+        assert_eq!(
+            insertion_point("No heading here.\n", ParseOptions::default()),
+            0
+        );
+        assert_eq!(insertion_point("> # quoted\n", ParseOptions::default()), 0);
+        assert_eq!(id_prefix("guide/Intro page.md"), "polish-guide-intro-page");
+    }
+}

@@ -26,6 +26,8 @@ pub mod markdown;
 pub mod pipeline;
 pub mod preprocessor;
 pub mod report;
+pub mod rules;
+pub mod suggest;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Severity};

@@ -1,1 +1,207 @@
-//! pipeline (in progress).
+//! One chapter through every job: encoding repair, front matter, schema, header, comparisons.
+//!
+//! The preprocessor, `check` and `fix` are three drivers of [`process`]. Encoding repair runs
+//! first on the whole source (so a broken `summary` is repaired before it is validated); later
+//! jobs work on the repaired text and their diagnostic spans are mapped back to the source
+//! with an [`OffsetMap`], so `file:line:col` always points at what the author wrote.
+
+use std::sync::Arc;
+
+use crate::compare::{self, CompareOptions};
+use crate::diagnostic::Diagnostic;
+use crate::encoding::{self, RepairOptions};
+use crate::frontmatter::{self, Limits, Node, schema::Schema};
+use crate::header::{self, HeaderConfig};
+use crate::markdown::{Edit, OffsetMap, ParseOptions, apply_edits};
+
+/// Rule: a chapter that must have front matter has none.
+pub const MISSING_FRONT_MATTER: &str = "PL106";
+
+/// What to run on a chapter. Build it once per book; it is cheap to share across threads.
+#[derive(Clone, Default)]
+pub struct Settings {
+    /// Mojibake repair, or `None` to skip it.
+    pub repair: Option<RepairOptions>,
+    /// Front matter bounds.
+    pub limits: Limits,
+    /// Schema to validate against, or `None` to skip validation.
+    pub schema: Option<Arc<Schema>>,
+    /// Metadata header (html only), or `None` for none.
+    pub header: Option<HeaderConfig>,
+    /// Comparison components (html only), or `None` for none.
+    pub compare: Option<CompareOptions>,
+    /// mdBook's parser flags.
+    pub parse: ParseOptions,
+}
+
+/// What one chapter's run produced.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ChapterResult {
+    /// The new chapter text, or `None` when it is byte-identical to the input.
+    pub content: Option<String>,
+    /// The source with only encoding repairs applied (what `fix` writes), or `None`.
+    pub repaired: Option<String>,
+    /// Every finding, with spans in the original source.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The parsed front matter, when there was some.
+    pub front_matter: Option<Node>,
+    /// A `title:` from the front matter, for the chapter's name.
+    pub title: Option<String>,
+}
+
+/// Per-chapter inputs that vary between chapters.
+#[derive(Debug, Clone, Copy)]
+pub struct ChapterInput<'a> {
+    /// The chapter's Markdown.
+    pub source: &'a str,
+    /// Prefix for element ids (see [`header::id_prefix`]).
+    pub id_prefix: &'a str,
+    /// Render html-only parts (header, comparison components).
+    pub html: bool,
+    /// The chapter must have front matter.
+    pub require_front_matter: bool,
+}
+
+/// Runs every enabled job on one chapter.
+pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
+    let src = input.source;
+    let mut out = ChapterResult::default();
+
+    // 1. Encoding repair on the raw source.
+    let (repair_edits, repair_diags) = match &settings.repair {
+        Some(opts) if encoding::has_suspects(src) => encoding::repair_markdown(src, opts),
+        _ => (Vec::new(), Vec::new()),
+    };
+    out.diagnostics.extend(repair_diags);
+    out.repaired = apply_edits(src, &repair_edits);
+    let text: &str = out.repaired.as_deref().unwrap_or(src);
+    let map = OffsetMap::new(&repair_edits);
+    let mut later: Vec<Diagnostic> = Vec::new();
+
+    // 2. Front matter: find, parse, validate; hide it for every renderer.
+    let mut edits: Vec<Edit> = Vec::new();
+    let fm = if might_have_front_matter(text) {
+        frontmatter::extract(text, &settings.limits)
+    } else {
+        frontmatter::Extracted::default()
+    };
+    later.extend(fm.diagnostics);
+    let body_start = match &fm.block {
+        Some(block) => {
+            edits.push(Edit::replace(block.range.clone(), ""));
+            block.range.end
+        }
+        None => 0,
+    };
+    if fm.block.is_none() && input.require_front_matter {
+        later.push(
+            Diagnostic::error(
+                MISSING_FRONT_MATTER,
+                0..0,
+                "this chapter has no front matter",
+            )
+            .with_help(
+                "start the file with a `---` line, the YAML fields, and a closing `---` line",
+            ),
+        );
+    }
+    if let Some(data) = &fm.data {
+        if let Some(schema) = &settings.schema {
+            later.extend(schema.validate(data, text));
+        }
+        out.title = data
+            .get("title")
+            .and_then(Node::scalar_text)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+    }
+    let body = &text[body_start..];
+
+    // 3. Html-only parts.
+    if input.html {
+        if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
+            let (html, diags) = header::render(data, cfg, input.id_prefix);
+            later.extend(diags);
+            if let Some(html) = html {
+                let at = header::insertion_point(body, settings.parse);
+                let ends_nl = body[..at].ends_with('\n');
+                edits.push(Edit::insert(
+                    body_start + at,
+                    header::splice_text(&html, at == 0, ends_nl),
+                ));
+            }
+        }
+        if let Some(opts) = &settings.compare {
+            let (cmp_edits, diags) = compare::transform(body, opts, input.id_prefix);
+            edits.extend(cmp_edits.into_iter().map(|e| e.shifted(body_start)));
+            later.extend(diags.into_iter().map(|d| d.shifted(body_start)));
+        }
+    }
+
+    out.diagnostics
+        .extend(later.into_iter().map(|d| map_back(d, &map)));
+    out.content = match apply_edits(text, &edits) {
+        Some(new) => Some(new),
+        None => out.repaired.clone(),
+    };
+    out.front_matter = fm.data;
+    out
+}
+
+/// Cheap pre-check: only a chapter that starts (after an optional BOM and blank lines or a
+/// comment) with `-` can have front matter or a front matter near miss worth parsing.
+fn might_have_front_matter(text: &str) -> bool {
+    let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let t = t.trim_start_matches(['\n', '\r', ' ', '\t']);
+    t.starts_with("---") || t.starts_with("<!--")
+}
+
+fn map_back(mut d: Diagnostic, map: &OffsetMap) -> Diagnostic {
+    d.span = map.range_to_original(d.span.clone());
+    for r in &mut d.related {
+        if r.file.is_none() {
+            r.span = map.range_to_original(r.span.clone());
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(src: &str) -> ChapterInput<'_> {
+        ChapterInput {
+            source: src,
+            id_prefix: "polish-t",
+            html: true,
+            require_front_matter: false,
+        }
+    }
+
+    #[test]
+    fn untouched_chapter_is_byte_identical() {
+        let settings = Settings {
+            header: Some(HeaderConfig::default()),
+            ..Settings::default()
+        };
+        let src = "# Plain\n\nNothing to do | here.\n";
+        let r = process(input(src), &settings);
+        assert!(r.content.is_none());
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn missing_front_matter_is_reported_when_required() {
+        let r = process(
+            ChapterInput {
+                require_front_matter: true,
+                ..input("# T\n")
+            },
+            &Settings::default(),
+        );
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code, MISSING_FRONT_MATTER);
+    }
+}

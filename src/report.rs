@@ -1,1 +1,463 @@
-//! report (in progress).
+//! Printing diagnostics: rustc-style text, GitHub workflow commands, JSON and SARIF 2.1.0.
+//!
+//! Owns turning byte spans into `file:line:col` and every output format. Output order is
+//! deterministic: files in the order given, findings by position, then rule code.
+
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde_json::{Value, json};
+
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::rules;
+
+/// One file's findings, with the source the spans point into.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// Path as shown to the user (relative to where the command ran or to the book root).
+    pub path: String,
+    /// The source text the spans refer to.
+    pub source: String,
+    /// Findings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    /// Sorts findings by position, then code, so output is stable.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            (a.span.start, a.span.end, a.code, &a.message).cmp(&(
+                b.span.start,
+                b.span.end,
+                b.code,
+                &b.message,
+            ))
+        });
+    }
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style snippets.
+    Human,
+    /// GitHub Actions workflow commands.
+    Github,
+    /// A stable JSON document (see the guide).
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+}
+
+impl Counts {
+    /// Counts the findings of `files`.
+    pub fn of(files: &[FileReport]) -> Counts {
+        let mut c = Counts::default();
+        for d in files.iter().flat_map(|f| &f.diagnostics) {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+
+    /// How many findings are at `level` or above.
+    pub fn at_least(&self, level: Severity) -> usize {
+        match level {
+            Severity::Error => self.errors,
+            Severity::Warning => self.errors + self.warnings,
+            Severity::Note => self.errors + self.warnings + self.notes,
+        }
+    }
+
+    /// "2 errors, 1 warning".
+    pub fn sentence(&self) -> String {
+        fn plural(n: usize, word: &str) -> String {
+            format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+        }
+        format!(
+            "{}, {}, {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.notes, "note")
+        )
+    }
+}
+
+/// A finding with its resolved positions (1-based lines, columns in characters).
+struct Resolved<'a> {
+    file: &'a FileReport,
+    d: &'a Diagnostic,
+    line: usize,
+    col: usize,
+    end_line: usize,
+    end_col: usize,
+}
+
+fn resolve(files: &[FileReport]) -> Vec<Resolved<'_>> {
+    let mut out = Vec::new();
+    for f in files {
+        let idx = LineIndex::new(&f.source);
+        for d in &f.diagnostics {
+            let (line, col) = idx.line_col(d.span.start);
+            let (end_line, end_col) = idx.line_col(d.span.end.max(d.span.start));
+            out.push(Resolved {
+                file: f,
+                d,
+                line,
+                col,
+                end_line,
+                end_col,
+            });
+        }
+    }
+    out
+}
+
+/// Renders every finding in `format`.
+pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
+    match format {
+        Format::Human => human(files, color),
+        Format::Github => github(files),
+        Format::Json => json_report(files).to_string() + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif(files)).unwrap_or_default() + "\n",
+    }
+}
+
+fn level(s: Severity) -> Level<'static> {
+    match s {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
+    }
+}
+
+/// rustc-style snippets, one per finding.
+pub fn human(files: &[FileReport], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for f in files {
+        for d in &f.diagnostics {
+            let span = clamp(&f.source, d.span.clone());
+            let mut snippet = Snippet::source(f.source.as_str())
+                .line_start(1)
+                .path(f.path.as_str())
+                .annotation(AnnotationKind::Primary.span(span).label(short_label(d)));
+            for r in d.related.iter().filter(|r| r.file.is_none()) {
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(clamp(&f.source, r.span.clone()))
+                        .label(r.message.as_str()),
+                );
+            }
+            let mut group = vec![
+                level(d.severity)
+                    .primary_title(d.message.as_str())
+                    .id(d.code)
+                    .element(snippet),
+            ];
+            for r in d.related.iter() {
+                if let Some(loc) = &r.file {
+                    group.push(Group::with_title(Level::NOTE.secondary_title(format!(
+                        "{}: {}:{}:{}",
+                        r.message, loc.path, loc.line, loc.col
+                    ))));
+                }
+            }
+            if let Some(help) = &d.help {
+                group.push(Group::with_title(
+                    Level::HELP.secondary_title(help.as_str()),
+                ));
+            }
+            out.push_str(&renderer.render(&group));
+            out.push_str("\n\n");
+        }
+    }
+    out
+}
+
+fn short_label(d: &Diagnostic) -> &'static str {
+    match d.severity {
+        Severity::Error => "here",
+        Severity::Warning => "here",
+        Severity::Note => "",
+    }
+}
+
+/// Keeps a span inside the text and on character boundaries (annotate-snippets needs both).
+fn clamp(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let fix = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let s = fix(r.start);
+    s..fix(r.end).max(s)
+}
+
+/// Escapes the message part of a workflow command.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command (`file=`, `title=`).
+fn gh_prop(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands, one per finding, plus a summary notice when there are
+/// more findings than GitHub shows as annotations (10 per kind per step).
+pub fn github(files: &[FileReport]) -> String {
+    let mut out = String::new();
+    let resolved = resolve(files);
+    for r in &resolved {
+        let cmd = match r.d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut msg = r.d.message.clone();
+        if let Some(h) = &r.d.help {
+            msg.push_str("\nhelp: ");
+            msg.push_str(h);
+        }
+        let _ = writeln!(
+            out,
+            "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            gh_prop(&r.file.path),
+            r.line,
+            r.col,
+            r.end_line,
+            r.end_col,
+            gh_prop(&format!("{} {}", r.d.code, rules::title(r.d.code))),
+            gh_data(&msg)
+        );
+    }
+    if resolved.len() > 10 {
+        let c = Counts::of(files);
+        let _ = writeln!(
+            out,
+            "::notice title=mdbook-polish summary::{}",
+            gh_data(&format!(
+                "{} in {} files. GitHub shows only the first 10 annotations of each kind; the full list is in this log.",
+                c.sentence(),
+                files.iter().filter(|f| !f.diagnostics.is_empty()).count()
+            ))
+        );
+    }
+    out
+}
+
+/// The stable JSON report (format version 1, documented in the guide).
+pub fn json_report(files: &[FileReport]) -> Value {
+    let diags: Vec<Value> = resolve(files)
+        .iter()
+        .map(|r| {
+            let related: Vec<Value> = r
+                .d
+                .related
+                .iter()
+                .map(|rel| match &rel.file {
+                    Some(loc) => json!({"file": loc.path, "line": loc.line, "column": loc.col, "message": rel.message}),
+                    None => {
+                        let (line, col) = LineIndex::new(&r.file.source).line_col(rel.span.start);
+                        json!({"file": r.file.path, "line": line, "column": col, "message": rel.message})
+                    }
+                })
+                .collect();
+            json!({
+                "code": r.d.code,
+                "severity": r.d.severity,
+                "file": r.file.path,
+                "line": r.line,
+                "column": r.col,
+                "end_line": r.end_line,
+                "end_column": r.end_col,
+                "message": r.d.message,
+                "help": r.d.help,
+                "related": related,
+            })
+        })
+        .collect();
+    let c = Counts::of(files);
+    json!({
+        "version": 1,
+        "tool": "mdbook-polish",
+        "tool_version": crate::VERSION,
+        "files_checked": files.len(),
+        "summary": {"errors": c.errors, "warnings": c.warnings, "notes": c.notes},
+        "diagnostics": diags,
+    })
+}
+
+/// A SARIF 2.1.0 log. Columns are Unicode code points, declared with `columnKind`.
+pub fn sarif(files: &[FileReport]) -> Value {
+    let resolved = resolve(files);
+    let mut used: Vec<&str> = resolved.iter().map(|r| r.d.code).collect();
+    used.sort_unstable();
+    used.dedup();
+    let rule_objs: Vec<Value> = used
+        .iter()
+        .map(|code| {
+            json!({
+                "id": code,
+                "name": rules::name(code),
+                "shortDescription": {"text": rules::title(code)},
+                "helpUri": format!("https://docs.rs/mdbook-polish/{}/mdbook_polish/rules/index.html", crate::VERSION),
+            })
+        })
+        .collect();
+    let location = |path: &str, l: usize, c: usize, el: usize, ec: usize| {
+        json!({"physicalLocation": {
+            "artifactLocation": {"uri": uri_path(path)},
+            "region": {"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec}
+        }})
+    };
+    let results: Vec<Value> = resolved
+        .iter()
+        .map(|r| {
+            let mut text = r.d.message.clone();
+            if let Some(h) = &r.d.help {
+                text.push_str(" (");
+                text.push_str(h);
+                text.push(')');
+            }
+            let related: Vec<Value> = r
+                .d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, rel)| {
+                    let (path, l, c) = match &rel.file {
+                        Some(loc) => (loc.path.clone(), loc.line, loc.col),
+                        None => {
+                            let (l, c) = LineIndex::new(&r.file.source).line_col(rel.span.start);
+                            (r.file.path.clone(), l, c)
+                        }
+                    };
+                    let mut loc = location(&path, l, c, l, c);
+                    loc["id"] = json!(i + 1);
+                    loc["message"] = json!({"text": rel.message});
+                    loc
+                })
+                .collect();
+            let mut res = json!({
+                "ruleId": r.d.code,
+                "ruleIndex": used.iter().position(|c| *c == r.d.code).unwrap_or(0),
+                "level": match r.d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
+                "message": {"text": text},
+                "locations": [location(&r.file.path, r.line, r.col, r.end_line, r.end_col)],
+            });
+            if !related.is_empty() {
+                res["relatedLocations"] = Value::Array(related);
+            }
+            res
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "mdbook-polish",
+                "version": crate::VERSION,
+                "informationUri": "https://crates.io/crates/mdbook-polish",
+                "rules": rule_objs,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+/// SARIF wants URIs: forward slashes, and percent-escapes for characters that are not allowed.
+fn uri_path(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<FileReport> {
+        vec![FileReport {
+            path: "src/a, b:c%.md".into(),
+            source: "---\nkéy: vålue\n---\n".into(),
+            diagnostics: vec![
+                Diagnostic::error("PL203", 4..8, "unknown key `kéy`\nsecond line")
+                    .with_help("did you mean `key`?"),
+            ],
+        }]
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let out = github(&sample());
+        assert_eq!(
+            out.lines().next().unwrap(),
+            format!(
+                "::error file=src/a%2C b%3Ac%25.md,line=2,col=1,endLine=2,endColumn=4,title=PL203 {}::unknown key `kéy`%0Asecond line%0Ahelp: did you mean `key`?",
+                gh_prop(rules::title("PL203"))
+            )
+        );
+    }
+
+    #[test]
+    fn json_and_sarif_have_positions_in_characters() {
+        let j = json_report(&sample());
+        assert_eq!(j["diagnostics"][0]["line"], 2);
+        assert_eq!(j["diagnostics"][0]["end_column"], 4);
+        assert_eq!(j["summary"]["errors"], 1);
+        let s = sarif(&sample());
+        let r = &s["runs"][0]["results"][0];
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            2
+        );
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "src/a%2C%20b%3Ac%25.md"
+        );
+        assert_eq!(s["runs"][0]["columnKind"], "unicodeCodePoints");
+    }
+
+    #[test]
+    fn human_names_file_line_col() {
+        let out = human(&sample(), false);
+        assert!(out.contains("src/a, b:c%.md:2:1"), "{out}");
+        assert!(out.contains("PL203"), "{out}");
+        assert!(out.contains("did you mean `key`?"), "{out}");
+    }
+}

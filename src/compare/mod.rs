@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::{Edit, ParseOptions};
 
 /// What counts as a comparison table and how it is rendered.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompareOptions {
     /// Words that mark the "pro" column header.
     pub pro_words: Vec<String>,
@@ -16,16 +16,6 @@ pub struct CompareOptions {
     pub parse: ParseOptions,
 }
 
-impl Default for CompareOptions {
-    fn default() -> Self {
-        CompareOptions {
-            pro_words: Vec::new(),
-            con_words: Vec::new(),
-            media: false,
-            parse: ParseOptions::default(),
-        }
-    }
-}
 
 /// Finds comparison tables in `text` and returns the edits that replace them, plus notes on
 /// near misses. `id_prefix` keeps element ids unique on mdBook's print page.
@@ -37,3 +27,5 @@ pub fn transform(
     let _ = (text, opts, id_prefix);
     (Vec::new(), Vec::new())
 }
+/// The comparison components' stylesheet.
+pub const CSS: &str = include_str!("../../assets/compare.css");

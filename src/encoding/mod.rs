@@ -27,3 +27,8 @@ pub fn repair_text(text: &str) -> Option<String> {
     let _ = text;
     None
 }
+
+/// Cheap scan: could `text` contain mojibake at all?
+pub fn has_suspects(text: &str) -> bool {
+    !text.is_ascii()
+}

@@ -73,6 +73,41 @@ impl Node {
             _ => None,
         }
     }
+
+    /// The string, when this is a string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Any scalar as display text; `None` for null, sequences and mappings.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Str(s) => Some(s.clone()),
+        }
+    }
+
+    /// A sequence of scalars, or a scalar split on commas (the seed writes `tags: a, b`).
+    pub fn string_list(&self) -> Vec<String> {
+        match &self.value {
+            Value::Seq(items) => items.iter().filter_map(Node::scalar_text).collect(),
+            _ => self
+                .scalar_text()
+                .map(|s| {
+                    s.split(',')
+                        .map(|p| p.trim().to_string())
+                        .filter(|p| !p.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Parses `src[range]` as YAML. Spans in the result are offsets into `src`.

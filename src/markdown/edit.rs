@@ -100,7 +100,7 @@ impl OffsetMap {
         if i == 0 {
             return offset;
         }
-        let (start, end, orig) = &self.spans[i - 1];
+        let (_, end, orig) = &self.spans[i - 1];
         if offset < *end {
             orig.start
         } else {

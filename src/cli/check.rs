@@ -1,0 +1,177 @@
+//! `mdbook-polish check`: the preprocessor's checks, read-only, over any tree of Markdown.
+//!
+//! One bad file never hides the others: unreadable or non-UTF-8 files become findings, and
+//! every file is reported in a deterministic order.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::cli::ReportArgs;
+use crate::cli::inputs::{self, Target};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::Node;
+use crate::frontmatter::schema::Schema;
+use crate::header;
+use crate::pipeline::{self, ChapterInput, Settings};
+use crate::preprocessor::{add_duplicate_guids, settings_for};
+use crate::report::{self, Counts, FileReport, Format};
+
+/// Rule: a file that is not UTF-8 text.
+pub const NOT_UTF8: &str = "PL001";
+/// Rule: a file that could not be read.
+pub const UNREADABLE: &str = "PL002";
+
+/// Arguments of `check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// mdBook roots, folders, Markdown files or globs (default: the current folder).
+    pub paths: Vec<String>,
+    /// Skip files whose path matches this glob (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Validate against this JSON Schema instead of the book's or the embedded one.
+    #[arg(long)]
+    pub schema: Option<PathBuf>,
+    /// Report options.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Reads a source file as UTF-8, or explains in one finding why it cannot be.
+pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(UNREADABLE, 0..0, format!("could not read this file: {e}"))
+    })?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            Diagnostic::error(NOT_UTF8, 0..0, "this file is UTF-16; mdBook reads UTF-8")
+                .with_help("re-save it as UTF-8 (without changing anything else)"),
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = &e.as_bytes()[..at];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = String::from_utf8_lossy(
+            &good[good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..],
+        )
+        .chars()
+        .count()
+            + 1;
+        Diagnostic::error(
+            NOT_UTF8,
+            0..0,
+            format!(
+                "this file is not valid UTF-8: byte {at} (line {line}, column {col}) is {:#04x}",
+                e.as_bytes()[at]
+            ),
+        )
+        .with_help("it was probably saved as Windows-1252 or Latin-1; re-save it as UTF-8")
+    })
+}
+
+/// One checked file, before cross-file rules.
+struct Checked {
+    report: FileReport,
+    front_matter: Option<Node>,
+}
+
+fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
+    let source = match read_source(&t.path) {
+        Ok(s) => s,
+        Err(d) => {
+            return Checked {
+                report: FileReport {
+                    path: t.display.clone(),
+                    source: String::new(),
+                    diagnostics: vec![d],
+                },
+                front_matter: None,
+            };
+        }
+    };
+    let prefix = header::id_prefix(&t.rel);
+    let input = ChapterInput {
+        source: &source,
+        id_prefix: &prefix,
+        html: true,
+        require_front_matter: cfg.require_front_matter.applies_to(&t.rel),
+    };
+    let result = pipeline::process(input, settings);
+    Checked {
+        report: FileReport {
+            path: t.display.clone(),
+            source,
+            diagnostics: result.diagnostics,
+        },
+        front_matter: result.front_matter,
+    }
+}
+
+/// Runs `check`. Returns exit code 1 when findings reach `--deny`.
+pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let inputs = inputs::collect(&args.paths, &args.exclude)?;
+    let override_schema = match &args.schema {
+        Some(p) => Some(Arc::new(
+            Schema::from_file(p).map_err(|e| anyhow::anyhow!("{e}"))?,
+        )),
+        None => None,
+    };
+    let loose_cfg = Config::default();
+    let mut loose = settings_for(&loose_cfg, &Default::default(), std::path::Path::new("."))?;
+    let mut per_book = Vec::new();
+    for b in &inputs.books {
+        for w in b.config.unknown_keys() {
+            eprintln!(
+                "mdbook-polish: warning: {}: {w}",
+                b.root.join("book.toml").display()
+            );
+        }
+        let mut s = settings_for(&b.config, &b.book_config, &b.root)?;
+        if override_schema.is_some() {
+            s.schema.clone_from(&override_schema);
+        }
+        per_book.push(s);
+    }
+    if override_schema.is_some() {
+        loose.schema.clone_from(&override_schema);
+    }
+
+    let mut files = Vec::with_capacity(inputs.targets.len());
+    let mut guids = Vec::new();
+    for t in &inputs.targets {
+        let (settings, cfg) = match t.book {
+            Some(i) => (&per_book[i], &inputs.books[i].config),
+            None => (&loose, &loose_cfg),
+        };
+        let checked = check_file(t, settings, cfg);
+        if let Some(g) = checked.front_matter.as_ref().and_then(|fm| fm.get("guid")) {
+            guids.push((files.len(), g.clone()));
+        }
+        files.push(checked.report);
+    }
+    add_duplicate_guids(&mut files, &guids);
+    for f in &mut files {
+        f.sort();
+    }
+    let checked = files.len();
+    files.retain(|f| !f.diagnostics.is_empty());
+    let counts = Counts::of(&files);
+    print!(
+        "{}",
+        report::render(args.report.format, &files, args.report.color.enabled())
+    );
+    if args.report.format == Format::Human {
+        eprintln!(
+            "mdbook-polish: checked {checked} file(s): {}",
+            counts.sentence()
+        );
+    }
+    Ok(if counts.at_least(args.report.deny) > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,236 @@
+//! Turning `PATH...` arguments into a sorted list of Markdown files to read.
+//!
+//! A PATH is an mdBook root (it has `book.toml`: chapters come from `SUMMARY.md` and settings
+//! from `[preprocessor.polish]`), a directory (every `.md` below it), a file, or a glob.
+//! `--exclude` globs drop files by their displayed path.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::config::Config;
+
+/// A book found among the PATHs.
+pub struct BookCtx {
+    /// Its root folder.
+    pub root: PathBuf,
+    /// `[preprocessor.polish]`.
+    pub config: Config,
+    /// The whole `book.toml`.
+    pub book_config: mdbook_preprocessor::config::Config,
+}
+
+/// One file to check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Target {
+    /// Path shown in messages (as the user would type it from the current folder).
+    pub display: String,
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Path relative to the book's `src` (or the folder given), for `require-front-matter` globs.
+    pub rel: String,
+    /// Index into [`Inputs::books`] when the file is a chapter of a book.
+    pub book: Option<usize>,
+}
+
+/// Everything the PATHs named.
+#[derive(Default)]
+pub struct Inputs {
+    /// Books, in argument order.
+    pub books: Vec<BookCtx>,
+    /// Files, sorted by displayed path, without duplicates.
+    pub targets: Vec<Target>,
+}
+
+fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// Folders never worth walking into.
+fn skip_dir(name: &str) -> bool {
+    name.starts_with('.') && name.len() > 1 || name == "node_modules" || name == "target"
+}
+
+fn walk_md(dir: &Path) -> impl Iterator<Item = PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+}
+
+fn globset(globs: &[String]) -> anyhow::Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(
+            globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("invalid glob `{g}`"))?,
+        );
+    }
+    Ok(b.build()?)
+}
+
+/// Resolves PATH arguments. Errors are usage errors (exit 2): a missing path, a bad glob, an
+/// unreadable `book.toml`.
+pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> {
+    let exclude = globset(excludes)?;
+    let mut inputs = Inputs::default();
+    let mut seen = BTreeSet::new();
+    let paths: Vec<String> = if paths.is_empty() {
+        vec![".".into()]
+    } else {
+        paths.to_vec()
+    };
+    let mut push = |inputs: &mut Inputs, t: Target| {
+        if exclude.is_match(&t.display) || exclude.is_match(&t.rel) {
+            return;
+        }
+        let key = std::fs::canonicalize(&t.path).unwrap_or_else(|_| t.path.clone());
+        if seen.insert(key) {
+            inputs.targets.push(t);
+        }
+    };
+    for arg in &paths {
+        if is_glob(arg) {
+            let base: PathBuf = {
+                let cut = arg.find(['*', '?', '[', '{']).unwrap_or(arg.len());
+                let prefix = &arg[..cut];
+                match prefix.rfind('/') {
+                    Some(i) => PathBuf::from(&prefix[..=i]),
+                    None => PathBuf::from("."),
+                }
+            };
+            let pattern = Glob::new(arg.strip_prefix("./").unwrap_or(arg))
+                .with_context(|| format!("invalid glob `{arg}`"))?
+                .compile_matcher();
+            let mut any = false;
+            for p in walk_md(&base) {
+                let d = display(&p);
+                if pattern.is_match(&d) {
+                    any = true;
+                    push(
+                        &mut inputs,
+                        Target {
+                            rel: d.clone(),
+                            display: d,
+                            path: p,
+                            book: None,
+                        },
+                    );
+                }
+            }
+            if !any {
+                eprintln!("mdbook-polish: warning: `{arg}` matches no Markdown file");
+            }
+            continue;
+        }
+        let path = PathBuf::from(arg);
+        let meta =
+            std::fs::metadata(&path).with_context(|| format!("`{arg}`: no such file or folder"))?;
+        if meta.is_dir() && path.join("book.toml").is_file() {
+            let book_index = inputs.books.len();
+            let book = load_book(&path)?;
+            let src = path.join(&book.book_config.book.src);
+            for rel in summary_chapters(&src)? {
+                let p = src.join(&rel);
+                let rel_s = display(&rel);
+                if p.is_file() {
+                    push(
+                        &mut inputs,
+                        Target {
+                            display: display(&p),
+                            path: p,
+                            rel: rel_s,
+                            book: Some(book_index),
+                        },
+                    );
+                }
+            }
+            inputs.books.push(book);
+        } else if meta.is_dir() {
+            for p in walk_md(&path) {
+                let rel = p
+                    .strip_prefix(&path)
+                    .map(display)
+                    .unwrap_or_else(|_| display(&p));
+                push(
+                    &mut inputs,
+                    Target {
+                        display: display(&p),
+                        path: p,
+                        rel,
+                        book: None,
+                    },
+                );
+            }
+        } else {
+            let d = display(&path);
+            push(
+                &mut inputs,
+                Target {
+                    rel: d.clone(),
+                    display: d,
+                    path,
+                    book: None,
+                },
+            );
+        }
+    }
+    inputs.targets.sort();
+    Ok(inputs)
+}
+
+/// Reads a book's `book.toml` (with mdBook's environment overrides).
+pub fn load_book(root: &Path) -> anyhow::Result<BookCtx> {
+    let toml_path = root.join("book.toml");
+    let mut book_config = mdbook_preprocessor::config::Config::from_disk(&toml_path)
+        .with_context(|| format!("could not read {}", toml_path.display()))?;
+    book_config.update_from_env()?;
+    let config = Config::from_book_config(&book_config)?;
+    Ok(BookCtx {
+        root: root.to_path_buf(),
+        config,
+        book_config,
+    })
+}
+
+/// The chapter files `SUMMARY.md` links to, relative to `src`, in book order.
+fn summary_chapters(src: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let summary_path = src.join("SUMMARY.md");
+    let text = std::fs::read_to_string(&summary_path)
+        .with_context(|| format!("could not read {}", summary_path.display()))?;
+    let summary = mdbook_summary::parse_summary(&text)
+        .with_context(|| format!("could not parse {}", summary_path.display()))?;
+    let mut out = Vec::new();
+    fn walk(items: &[mdbook_summary::SummaryItem], out: &mut Vec<PathBuf>) {
+        for item in items {
+            if let mdbook_summary::SummaryItem::Link(link) = item {
+                if let Some(loc) = &link.location {
+                    out.push(loc.clone());
+                }
+                walk(&link.nested_items, out);
+            }
+        }
+    }
+    walk(&summary.prefix_chapters, &mut out);
+    walk(&summary.numbered_chapters, &mut out);
+    walk(&summary.suffix_chapters, &mut out);
+    if out.is_empty() {
+        bail!("{} lists no chapters", summary_path.display());
+    }
+    Ok(out)
+}

@@ -1,0 +1,166 @@
+//! `mdbook-polish install`: add the preprocessor and the stylesheet to a book.
+//!
+//! Edits `book.toml` with `toml_edit` so the user's comments, ordering and formatting survive,
+//! and writes `polish.css` beside it. Running it twice changes nothing and says so; running it
+//! after an upgrade refreshes the stylesheet.
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use toml_edit::{Array, DocumentMut, Item, Table, value};
+
+use crate::preprocessor::{STYLESHEET, stylesheet};
+
+/// Adds mdbook-polish to the book at `book_dir`. Returns a sentence saying what changed.
+pub fn install(book_dir: &Path) -> anyhow::Result<String> {
+    let toml_path = book_dir.join("book.toml");
+    let text = std::fs::read_to_string(&toml_path).with_context(|| {
+        format!(
+            "no readable book.toml in {}; is this an mdBook root?",
+            book_dir.display()
+        )
+    })?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", toml_path.display()))?;
+    let mut done = Vec::new();
+    let mut notes = Vec::new();
+
+    // [preprocessor.polish], after mdBook's `links` so {{#include}}d text is processed too.
+    let pre = doc.entry("preprocessor").or_insert_with(|| {
+        let mut t = Table::new();
+        t.set_implicit(true);
+        Item::Table(t)
+    });
+    let Some(pre) = pre.as_table_like_mut() else {
+        bail!("`preprocessor` in book.toml is not a table")
+    };
+    if !pre.contains_key("polish") {
+        let mut t = Table::new();
+        let mut after = Array::new();
+        after.push("links");
+        t.insert("after", value(after));
+        pre.insert("polish", Item::Table(t));
+        done.push("added [preprocessor.polish] to book.toml");
+    }
+
+    // output.html.additional-css, unless the book deliberately builds no html.
+    let has_output = doc.contains_key("output");
+    let output = doc.entry("output").or_insert_with(|| {
+        let mut t = Table::new();
+        t.set_implicit(true);
+        Item::Table(t)
+    });
+    let Some(output) = output.as_table_like_mut() else {
+        bail!("`output` in book.toml is not a table")
+    };
+    if has_output && !output.contains_key("html") {
+        notes.push("the book has no [output.html], so the stylesheet is not linked");
+    } else {
+        let html = output.entry("html").or_insert(Item::Table(Table::new()));
+        let Some(html) = html.as_table_like_mut() else {
+            bail!("`output.html` in book.toml is not a table")
+        };
+        let css = html.entry("additional-css").or_insert(value(Array::new()));
+        let Some(arr) = css.as_array_mut() else {
+            bail!("`output.html.additional-css` is not an array")
+        };
+        if !arr.iter().any(|v| {
+            v.as_str()
+                .is_some_and(|s| Path::new(s).file_name().is_some_and(|n| n == STYLESHEET))
+        }) {
+            arr.push(STYLESHEET);
+            done.push("linked polish.css in output.html.additional-css");
+        }
+    }
+
+    let new_text = doc.to_string();
+    if new_text != text {
+        std::fs::write(&toml_path, new_text)
+            .with_context(|| format!("could not write {}", toml_path.display()))?;
+    }
+    let css_path = book_dir.join(STYLESHEET);
+    let css = stylesheet();
+    match std::fs::read_to_string(&css_path) {
+        Ok(old) if old == css => {}
+        Ok(_) => {
+            std::fs::write(&css_path, &css)?;
+            done.push("updated polish.css");
+        }
+        Err(_) => {
+            std::fs::write(&css_path, &css)
+                .with_context(|| format!("could not write {}", css_path.display()))?;
+            done.push("wrote polish.css");
+        }
+    }
+    let mut msg = if done.is_empty() {
+        format!(
+            "mdbook-polish {} is already installed in {}; nothing changed",
+            crate::VERSION,
+            book_dir.display()
+        )
+    } else {
+        format!("{}: {}", book_dir.display(), done.join("; "))
+    };
+    for n in notes {
+        msg.push_str(&format!("\nnote: {n}"));
+    }
+    Ok(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_comments_and_is_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = "# My book\n[book]\ntitle = \"T\" # the title\n\n[output.html]\ndefault-theme = \"navy\"\n";
+        std::fs::write(dir.path().join("book.toml"), original).unwrap();
+        let first = install(dir.path()).unwrap();
+        assert!(first.contains("added [preprocessor.polish]"), "{first}");
+        let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+        assert!(
+            toml.starts_with("# My book\n[book]\ntitle = \"T\" # the title\n"),
+            "{toml}"
+        );
+        assert!(toml.contains("default-theme = \"navy\""));
+        assert!(toml.contains("additional-css = [\"polish.css\"]"), "{toml}");
+        assert!(
+            toml.contains("[preprocessor.polish]\nafter = [\"links\"]"),
+            "{toml}"
+        );
+        let css = std::fs::read_to_string(dir.path().join("polish.css")).unwrap();
+        assert_eq!(
+            crate::preprocessor::stylesheet_version(&css),
+            Some(crate::VERSION)
+        );
+        let second = install(dir.path()).unwrap();
+        assert!(second.contains("nothing changed"), "{second}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("book.toml")).unwrap(),
+            toml
+        );
+    }
+
+    #[test]
+    fn old_stylesheet_is_refreshed_and_markdown_only_books_are_respected() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("book.toml"), "[book]\n[output.markdown]\n").unwrap();
+        std::fs::write(dir.path().join("polish.css"), "/* mdbook-polish 0.0.1 */\n").unwrap();
+        let msg = install(dir.path()).unwrap();
+        assert!(
+            msg.contains("updated polish.css") && msg.contains("no [output.html]"),
+            "{msg}"
+        );
+        let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+        assert!(!toml.contains("output.html"), "{toml}");
+    }
+
+    #[test]
+    fn missing_book_toml_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = install(dir.path()).unwrap_err();
+        assert!(format!("{e:#}").contains("is this an mdBook root"), "{e:#}");
+    }
+}
