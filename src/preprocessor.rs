@@ -47,6 +47,11 @@ impl Polish {
     pub fn new() -> Self {
         Polish { print: true }
     }
+
+    /// A preprocessor that does not print (for tests that inspect [`run_book`] themselves).
+    pub fn quiet() -> Self {
+        Polish { print: false }
+    }
 }
 
 impl Preprocessor for Polish {
