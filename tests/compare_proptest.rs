@@ -77,8 +77,7 @@ fn item() -> impl Strategy<Value = String> {
                 parts.push("plain".to_string());
             }
             let sep = brs.concat();
-            let joined = parts.join(if spacer { &sep } else { brs[0] });
-            joined
+            parts.join(if spacer { &sep } else { brs[0] })
         })
 }
 
