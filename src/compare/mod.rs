@@ -1,12 +1,29 @@
-//! Comparison tables: benefit/burden (pros/cons, ...) tables become styled components. (Stub.)
+//! Comparison tables: two-column benefit/burden (pros/cons, do/don't, ...) tables become
+//! accessible comparison components whose cells are still rendered by mdBook as Markdown.
+//!
+//! [`detect`] finds tables with mdBook's own parser and decides what each is, [`items`] splits
+//! a cell into items, [`render`] writes HTML lines with Markdown islands. The job is a pure
+//! function over a chapter's text: it returns edits (one per converted table) and notes on
+//! near misses. Its output contains no table, so running it again changes nothing.
+
+mod detect;
+mod items;
+mod render;
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{Edit, ParseOptions};
 
+use detect::{Table, Verdict};
+use render::{MediaCell, Side};
+
+/// The stylesheet for the components; mdBook theme variables only.
+pub const CSS: &str = include_str!("../../assets/compare.css");
+
 /// What counts as a comparison table and how it is rendered.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompareOptions {
-    /// Words that mark the "pro" column header.
+    /// Words that mark the "pro" column header (whole words, any case; an entry may be
+    /// several words).
     pub pro_words: Vec<String>,
     /// Words that mark the "con" column header.
     pub con_words: Vec<String>,
@@ -16,6 +33,55 @@ pub struct CompareOptions {
     pub parse: ParseOptions,
 }
 
+/// Default "pro" header words (English).
+pub const DEFAULT_PRO_WORDS: &[&str] = &[
+    "benefit",
+    "benefits",
+    "pro",
+    "pros",
+    "advantage",
+    "advantages",
+    "strength",
+    "strengths",
+    "upside",
+    "upsides",
+    "gain",
+    "gains",
+    "do",
+    "dos",
+    "do's",
+];
+
+/// Default "con" header words (English).
+pub const DEFAULT_CON_WORDS: &[&str] = &[
+    "burden",
+    "burdens",
+    "con",
+    "cons",
+    "disadvantage",
+    "disadvantages",
+    "weakness",
+    "weaknesses",
+    "downside",
+    "downsides",
+    "cost",
+    "costs",
+    "don't",
+    "don'ts",
+    "dont",
+    "donts",
+];
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            pro_words: DEFAULT_PRO_WORDS.iter().map(|s| s.to_string()).collect(),
+            con_words: DEFAULT_CON_WORDS.iter().map(|s| s.to_string()).collect(),
+            media: false,
+            parse: ParseOptions::default(),
+        }
+    }
+}
 
 /// Finds comparison tables in `text` and returns the edits that replace them, plus notes on
 /// near misses. `id_prefix` keeps element ids unique on mdBook's print page.
@@ -24,8 +90,153 @@ pub fn transform(
     opts: &CompareOptions,
     id_prefix: &str,
 ) -> (Vec<Edit>, Vec<Diagnostic>) {
-    let _ = (text, opts, id_prefix);
-    (Vec::new(), Vec::new())
+    let mut edits = Vec::new();
+    let mut diagnostics = Vec::new();
+    let prefix = sanitize_id(id_prefix);
+    for (n, table) in detect::find_tables(text, opts.parse).iter().enumerate() {
+        let base = format!("{prefix}polish-compare-{}", n + 1);
+        let doc = match detect::classify(table, opts) {
+            Verdict::Leave(note) => {
+                diagnostics.extend(note);
+                continue;
+            }
+            Verdict::Compare { pro_col, paired } => {
+                render::comparison(&base, &sides(text, table, pro_col), paired)
+            }
+            Verdict::Media { title_col } => media(text, table, title_col, &base),
+        };
+        let out = doc.finish(&table.prefix, !next_line_blank(text, table.range.end));
+        edits.push(Edit::replace(table.range.clone(), out));
+    }
+    (edits, diagnostics)
 }
-/// The comparison components' stylesheet.
-pub const CSS: &str = include_str!("../../assets/compare.css");
+
+/// The two sides in the author's column order.
+fn sides(text: &str, table: &Table<'_>, pro_col: usize) -> [Side; 2] {
+    [0, 1].map(|col| {
+        let pro = col == pro_col;
+        let label = table
+            .head
+            .get(col)
+            .and_then(|c| items::cell_source(text, c))
+            .unwrap_or_else(|| if pro { "Pros" } else { "Cons" }.to_string());
+        let rows = table
+            .rows
+            .iter()
+            .map(|r| {
+                r.get(col)
+                    .map(|c| items::split_items(text, c))
+                    .unwrap_or_default()
+            })
+            .collect();
+        Side { label, pro, rows }
+    })
+}
+
+fn media(text: &str, table: &Table<'_>, title_col: usize, base: &str) -> render::Doc {
+    let title = table
+        .head
+        .get(title_col)
+        .and_then(|c| items::cell_source(text, c))
+        .unwrap_or_default();
+    let rows: Vec<Vec<MediaCell>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .filter(|c| !detect::is_blank(c))
+                .map(|c| match items::cell_source(text, c) {
+                    Some(md) if detect::is_image_only(c) => MediaCell::Figure(md),
+                    _ => MediaCell::Text(items::split_items(text, c)),
+                })
+                .collect()
+        })
+        .filter(|r: &Vec<MediaCell>| !r.is_empty())
+        .collect();
+    render::media(base, &title, &rows)
+}
+
+/// Whether the line after byte `end` (the end of a table's last row) is blank or absent.
+fn next_line_blank(text: &str, end: usize) -> bool {
+    let rest = text.get(end..).unwrap_or("");
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+        .unwrap_or(rest);
+    let line = rest.split('\n').next().unwrap_or("");
+    line.trim_matches(|c: char| c.is_whitespace() || c == '>')
+        .is_empty()
+}
+
+/// Keeps ids valid and attribute-safe whatever prefix a driver passes.
+fn sanitize_id(prefix: &str) -> String {
+    prefix
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::apply_edits;
+
+    fn run(md: &str) -> (String, Vec<Diagnostic>) {
+        let (edits, diags) = transform(md, &CompareOptions::default(), "ch1-");
+        (
+            apply_edits(md, &edits).unwrap_or_else(|| md.to_string()),
+            diags,
+        )
+    }
+
+    #[test]
+    fn untouched_text_gives_no_edits() {
+        let md =
+            "# T\n\n| Key | Value |\n|-|-|\n|a|b|\n\n```\n| Pros | Cons |\n|-|-|\n|a|b|\n```\n";
+        let (edits, diags) = transform(md, &CompareOptions::default(), "");
+        assert!(edits.is_empty());
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn converts_and_is_idempotent() {
+        let md = "Intro\n\n| Pros | Cons |\n|-|-|\n| **Fast**<br/>Quick | **Slow** |\n## Next\n";
+        let (out, diags) = run(md);
+        assert!(diags.is_empty());
+        assert!(!out.contains('|'), "{out}");
+        assert!(out.contains(r#"id="ch1-polish-compare-1""#));
+        assert!(
+            out.contains("\n\n## Next"),
+            "blank line before the heading: {out}"
+        );
+        let (edits, _) = transform(&out, &CompareOptions::default(), "ch1-");
+        assert!(edits.is_empty());
+    }
+
+    #[test]
+    fn configurable_words_in_other_languages() {
+        let opts = CompareOptions {
+            pro_words: vec!["Vorteile".into()],
+            con_words: vec!["Nachteile".into()],
+            ..CompareOptions::default()
+        };
+        let md = "| Nachteile | VORTEILE |\n|-|-|\n| a | b |\n";
+        let (edits, _) = transform(md, &opts, "");
+        assert_eq!(edits.len(), 1);
+        let out = &edits[0].replacement;
+        let con = out.find("polish-compare-con").unwrap_or(usize::MAX);
+        let pro = out.find("polish-compare-pro").unwrap_or(0);
+        assert!(con < pro, "author order kept: {out}");
+    }
+
+    #[test]
+    fn ids_are_sanitised() {
+        assert_eq!(sanitize_id("a b\"c/"), "a-b-c-");
+    }
+}

@@ -1,0 +1,556 @@
+//! Finding tables and deciding what each one is: a comparison (which column is the "pro"
+//! side, paired rows or independent lists), a layout table (text beside an image), or
+//! something to leave alone, with a note when it was a near miss.
+//!
+//! Everything comes from pulldown-cmark's offset iterator: the table, its cells and the
+//! events inside each cell carry byte ranges into the chapter, so a cell is never found by
+//! splitting a line on `|` (which would break on `\|` and on pipes inside code spans).
+
+use std::ops::Range;
+
+use crate::diagnostic::Diagnostic;
+use crate::markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use crate::markdown::{ParseOptions, parser};
+
+use super::CompareOptions;
+
+/// One table cell: its byte range (including the padding spaces around the content) and the
+/// events inside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Cell<'a> {
+    /// The cell between its pipes.
+    pub range: Range<usize>,
+    /// Events strictly inside the cell, with their ranges.
+    pub events: Vec<(Event<'a>, Range<usize>)>,
+}
+
+/// An author's marker comment on the line(s) before a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Marker {
+    /// `<!-- polish: compare -->`: convert even without matching headers.
+    Compare,
+    /// `<!-- polish: skip -->`: never convert.
+    Skip,
+}
+
+/// One pipe table found in the chapter.
+#[derive(Debug, Clone)]
+pub(crate) struct Table<'a> {
+    /// The table without its final line ending.
+    pub range: Range<usize>,
+    /// Header cells.
+    pub head: Vec<Cell<'a>>,
+    /// Body rows (pulldown-cmark pads short rows with empty cells).
+    pub rows: Vec<Vec<Cell<'a>>>,
+    /// A marker comment directly before the table.
+    pub marker: Option<Marker>,
+    /// What precedes the table's continuation lines (`> `, list indentation): every line we
+    /// emit after the first must carry it to stay inside the same container.
+    pub prefix: String,
+}
+
+/// What to do with a table.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Verdict {
+    /// Convert to a comparison component.
+    Compare {
+        /// Index (0 or 1) of the "pro" column.
+        pro_col: usize,
+        /// Every non-empty row has content on both sides: rows are pairs.
+        paired: bool,
+    },
+    /// A layout table (text beside an image) to render as media rows.
+    Media {
+        /// Index of the column whose header holds the title.
+        title_col: usize,
+    },
+    /// Leave the table alone, with an optional note saying why.
+    Leave(Option<Diagnostic>),
+}
+
+/// Every pipe table in `text`, in order.
+pub(crate) fn find_tables(text: &str, parse: ParseOptions) -> Vec<Table<'_>> {
+    let mut tables = Vec::new();
+    let mut current: Option<Table<'_>> = None;
+    let mut cell: Option<Cell<'_>> = None;
+    let mut row: Vec<Cell<'_>> = Vec::new();
+    // Text of the HTML block that ended right before the current event, if any: a marker
+    // only counts when nothing else sits between it and the table.
+    let mut html_acc: Option<String> = None;
+    let mut last_html: Option<String> = None;
+
+    for (event, range) in parser(text, parse).into_offset_iter() {
+        let just_closed_html = last_html.take();
+        if let Some(c) = cell.as_mut() {
+            if matches!(event, Event::End(TagEnd::TableCell)) {
+                if let Some(c) = cell.take() {
+                    row.push(c);
+                }
+            } else {
+                c.events.push((event, range));
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::HtmlBlock) => html_acc = Some(String::new()),
+            Event::Html(ref h) => {
+                if let Some(acc) = html_acc.as_mut() {
+                    acc.push_str(h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => last_html = html_acc.take(),
+            Event::Start(Tag::Table(_)) => {
+                let mut end = range.end;
+                let bytes = text.as_bytes();
+                if end > range.start && bytes.get(end - 1) == Some(&b'\n') {
+                    end -= 1;
+                    if end > range.start && bytes.get(end - 1) == Some(&b'\r') {
+                        end -= 1;
+                    }
+                }
+                current = Some(Table {
+                    range: range.start..end,
+                    head: Vec::new(),
+                    rows: Vec::new(),
+                    marker: just_closed_html.as_deref().and_then(parse_marker),
+                    prefix: String::new(),
+                });
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = current.as_mut() {
+                    t.head = std::mem::take(&mut row);
+                }
+            }
+            Event::Start(Tag::TableRow) => {
+                if let Some(t) = current.as_mut()
+                    && t.rows.is_empty()
+                {
+                    t.prefix = container_prefix(text, range.start);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = current.as_mut() {
+                    t.rows.push(std::mem::take(&mut row));
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                cell = Some(Cell {
+                    range,
+                    events: Vec::new(),
+                });
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(t) = current.take() {
+                    tables.push(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    tables
+}
+
+/// The text between the start of the line holding `at` and `at`, with anything that is not
+/// a container marker turned into spaces (a defensive measure: only `>` and indentation
+/// are expected there).
+fn container_prefix(text: &str, at: usize) -> String {
+    let head = text.get(..at).unwrap_or("");
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    head.get(line_start..)
+        .unwrap_or("")
+        .chars()
+        .map(|c| {
+            if matches!(c, '>' | ' ' | '\t') {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// Reads `<!-- polish: compare -->` / `<!-- polish: skip -->` (spacing and case free).
+fn parse_marker(html: &str) -> Option<Marker> {
+    let inner = html
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim()
+        .to_lowercase();
+    let rest = inner
+        .strip_prefix("polish")?
+        .trim_start()
+        .strip_prefix(':')?;
+    match rest.trim() {
+        "compare" => Some(Marker::Compare),
+        "skip" => Some(Marker::Skip),
+        _ => None,
+    }
+}
+
+/// Whether an inline HTML fragment is a line break tag (`<br>`, `<br/>`, `<BR />`, ...).
+pub(crate) fn is_br(html: &str) -> bool {
+    let lower = html.trim().to_ascii_lowercase();
+    let Some(inner) = lower.strip_prefix("<br") else {
+        return false;
+    };
+    let inner = inner.strip_suffix('>').unwrap_or("<");
+    matches!(inner.trim(), "" | "/")
+}
+
+/// The visible text of a cell (text and code), for matching header words and for messages.
+pub(crate) fn plain_text(cell: &Cell<'_>) -> String {
+    let mut s = String::new();
+    for (e, _) in &cell.events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// A cell with nothing but whitespace and `<br>` tags.
+pub(crate) fn is_blank(cell: &Cell<'_>) -> bool {
+    cell.events.iter().all(|(e, _)| match e {
+        Event::Text(t) => t.trim().is_empty(),
+        Event::InlineHtml(h) => is_br(h),
+        Event::SoftBreak | Event::HardBreak => true,
+        _ => false,
+    })
+}
+
+/// A cell whose only content is one or more images (the picture half of a layout table).
+pub(crate) fn is_image_only(cell: &Cell<'_>) -> bool {
+    let mut depth = 0usize;
+    let mut images = 0usize;
+    for (e, _) in &cell.events {
+        match e {
+            Event::Start(Tag::Image { .. }) if depth == 0 => {
+                images += 1;
+                depth += 1;
+            }
+            Event::Start(_) => {
+                if depth == 0 {
+                    return false;
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            Event::Text(t) if t.trim().is_empty() => {}
+            Event::InlineHtml(h) if is_br(h) => {}
+            _ => return false,
+        }
+    }
+    images > 0
+}
+
+/// Lower-cased words of `s`; apostrophes (straight or curly, as smart punctuation makes
+/// them) stay inside words so `don't` and `do's` are single words.
+pub(crate) fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .map(|w| w.replace('\u{2019}', "'").trim_matches('\'').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether `header` contains one of `set` as whole words (an entry may be several words).
+pub(crate) fn matches_set(header: &[String], set: &[String]) -> bool {
+    set.iter().any(|entry| {
+        let needle = words(entry);
+        !needle.is_empty() && header.windows(needle.len()).any(|w| w == needle.as_slice())
+    })
+}
+
+/// Decides what `table` is. `table.range` is the span of any note.
+pub(crate) fn classify(table: &Table<'_>, opts: &CompareOptions) -> Verdict {
+    let span = table.range.clone();
+    if table.marker == Some(Marker::Skip) {
+        return Verdict::Leave(None);
+    }
+    let headers: Vec<Vec<String>> = table.head.iter().map(|c| words(&plain_text(c))).collect();
+    let pro: Vec<bool> = headers
+        .iter()
+        .map(|h| matches_set(h, &opts.pro_words))
+        .collect();
+    let con: Vec<bool> = headers
+        .iter()
+        .map(|h| matches_set(h, &opts.con_words))
+        .collect();
+    let any_word = pro.iter().chain(con.iter()).any(|b| *b);
+    let forced = table.marker == Some(Marker::Compare);
+
+    if table.head.len() != 2 {
+        let note = if forced {
+            Some(Diagnostic::note(
+                "PL305",
+                span,
+                format!(
+                    "`polish: compare` marker on a table with {} columns: only two-column tables are converted",
+                    table.head.len()
+                ),
+            ))
+        } else if any_word {
+            Some(
+                Diagnostic::note(
+                    "PL302",
+                    span,
+                    format!(
+                        "table not converted: it has {} columns, comparisons have two",
+                        table.head.len()
+                    ),
+                )
+                .with_help("split it into two-column tables, or ignore this note"),
+            )
+        } else {
+            None
+        };
+        return Verdict::Leave(note);
+    }
+
+    let non_blank_rows = table
+        .rows
+        .iter()
+        .filter(|r| !r.iter().all(is_blank))
+        .count();
+    if non_blank_rows == 0 {
+        let note = (forced || any_word).then(|| {
+            Diagnostic::note(
+                "PL306",
+                span.clone(),
+                "two-column table not converted: it has no body rows with content",
+            )
+        });
+        return Verdict::Leave(note);
+    }
+    let paired = table
+        .rows
+        .iter()
+        .filter(|r| !r.iter().all(is_blank))
+        .all(|r| r.iter().all(|c| !is_blank(c)));
+
+    if forced {
+        return Verdict::Compare { pro_col: 0, paired };
+    }
+
+    // Layout tables (shape L1): one header empty, an image alone in a body cell.
+    let empty_header = table
+        .head
+        .iter()
+        .position(|c| plain_text(c).is_empty() && is_blank(c));
+    let has_image = table.rows.iter().flatten().any(is_image_only);
+    if let (Some(empty), true) = (empty_header, has_image) {
+        let title_col = 1 - empty.min(1);
+        if opts.media {
+            return Verdict::Media { title_col };
+        }
+        return Verdict::Leave(Some(
+            Diagnostic::note(
+                "PL303",
+                span,
+                "layout table (text beside an image) left as a table",
+            )
+            .with_help("set `media = true` to render layout tables as a text-and-figure row"),
+        ));
+    }
+
+    let quote = |i: usize| table.head.get(i).map(plain_text).unwrap_or_default();
+    for i in 0..2 {
+        if pro[i] && con[i] {
+            return Verdict::Leave(Some(Diagnostic::note(
+                "PL304",
+                span,
+                format!(
+                    "two-column table not converted: header `{}` matches both the pro and the con words",
+                    quote(i)
+                ),
+            )));
+        }
+    }
+    match (pro[0], con[0], pro[1], con[1]) {
+        (true, _, _, true) => Verdict::Compare { pro_col: 0, paired },
+        (_, true, true, _) => Verdict::Compare { pro_col: 1, paired },
+        (true, _, true, _) | (_, true, _, true) => Verdict::Leave(Some(Diagnostic::note(
+            "PL304",
+            span,
+            format!(
+                "two-column table not converted: headers `{}` and `{}` are on the same side",
+                quote(0),
+                quote(1)
+            ),
+        ))),
+        _ if any_word => {
+            let other = if pro[0] || con[0] { 1 } else { 0 };
+            Verdict::Leave(Some(
+                Diagnostic::note(
+                    "PL301",
+                    span,
+                    format!(
+                        "two-column table not converted: header `{}` matches no word set",
+                        quote(other)
+                    ),
+                )
+                .with_help(
+                    "add `<!-- polish: compare -->` before the table to convert it, or `<!-- polish: skip -->` to silence this note",
+                ),
+            ))
+        }
+        _ => Verdict::Leave(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(md: &str) -> Verdict {
+        let opts = CompareOptions::default();
+        let tables = find_tables(md, opts.parse);
+        assert_eq!(tables.len(), 1, "one table in {md:?}");
+        classify(&tables[0], &opts)
+    }
+
+    fn code(v: &Verdict) -> Option<&'static str> {
+        match v {
+            Verdict::Leave(Some(d)) => Some(d.code),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn br_tags_in_any_spelling() {
+        for t in ["<br>", "<br/>", "<br />", "<BR>", "<Br  />"] {
+            assert!(is_br(t), "{t}");
+        }
+        for t in ["<b>", "<brr>", "<br class=x>", "</br>"] {
+            assert!(!is_br(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn words_are_whole_unicode_and_case_free() {
+        assert_eq!(
+            words("Don’t DO's, Vorteile!"),
+            ["don't", "do's", "vorteile"]
+        );
+        let h = words("Microservices have many benefits...");
+        assert!(matches_set(&h, &["benefits".into()]));
+        assert!(!matches_set(&words("Beneficial"), &["benefit".into()]));
+        assert!(matches_set(&words("pros and cons"), &["and cons".into()]));
+    }
+
+    #[test]
+    fn markers_parse_loosely() {
+        assert_eq!(
+            parse_marker("<!--polish:compare-->\n"),
+            Some(Marker::Compare)
+        );
+        assert_eq!(parse_marker("<!-- Polish : SKIP -->"), Some(Marker::Skip));
+        assert_eq!(parse_marker("<!-- polish: other -->"), None);
+        assert_eq!(parse_marker("<div>"), None);
+    }
+
+    #[test]
+    fn sentence_headers_on_either_side() {
+        let v = verdict("|Many gains come...|...and a cost|\n|-|-|\n|a|b|\n");
+        assert_eq!(
+            v,
+            Verdict::Compare {
+                pro_col: 0,
+                paired: true
+            }
+        );
+        let v = verdict("| Cons | Pros |\n|-|-|\n|a||\n|b|c|\n");
+        assert_eq!(
+            v,
+            Verdict::Compare {
+                pro_col: 1,
+                paired: false
+            }
+        );
+        let v = verdict("| Do | Don't |\n|-|-|\n|a|b|\n");
+        assert_eq!(
+            v,
+            Verdict::Compare {
+                pro_col: 0,
+                paired: true
+            }
+        );
+    }
+
+    #[test]
+    fn near_misses_get_notes() {
+        assert_eq!(
+            code(&verdict("| Benefits | Option |\n|-|-|\n|a|b|\n")),
+            Some("PL301")
+        );
+        assert_eq!(
+            code(&verdict("| Pros | Cons | Notes |\n|-|-|-|\n|a|b|c|\n")),
+            Some("PL302")
+        );
+        assert_eq!(
+            code(&verdict("| Pros and cons | Cons |\n|-|-|\n|a|b|\n")),
+            Some("PL304")
+        );
+        assert_eq!(
+            code(&verdict("| Pros | Gains |\n|-|-|\n|a|b|\n")),
+            Some("PL304")
+        );
+        assert_eq!(code(&verdict("| Pros | Cons |\n|-|-|\n\n")), Some("PL306"));
+        assert_eq!(
+            verdict("| Key | Value |\n|-|-|\n|a|b|\n"),
+            Verdict::Leave(None)
+        );
+    }
+
+    #[test]
+    fn markers_force_and_prevent() {
+        let v = verdict("<!-- polish: compare -->\n\n| Key | Value |\n|-|-|\n|a|b|\n");
+        assert_eq!(
+            v,
+            Verdict::Compare {
+                pro_col: 0,
+                paired: true
+            }
+        );
+        let v = verdict("<!-- polish: skip -->\n| Pros | Cons |\n|-|-|\n|a|b|\n");
+        assert_eq!(v, Verdict::Leave(None));
+        // A paragraph in between breaks the link between marker and table.
+        let v = verdict("<!-- polish: skip -->\n\ntext\n\n| Pros | Cons |\n|-|-|\n|a|b|\n");
+        assert_eq!(
+            v,
+            Verdict::Compare {
+                pro_col: 0,
+                paired: true
+            }
+        );
+        let v = verdict("<!-- polish: compare -->\n| a | b | c |\n|-|-|-|\n|1|2|3|\n");
+        assert_eq!(code(&v), Some("PL305"));
+    }
+
+    #[test]
+    fn layout_tables_are_noted_or_media() {
+        let md = "|Step one||\n|--|--|\n|<br/>Text<br/>* a|![alt](i.png \"t\")|\n";
+        assert_eq!(code(&verdict(md)), Some("PL303"));
+        let opts = CompareOptions {
+            media: true,
+            ..CompareOptions::default()
+        };
+        let t = find_tables(md, opts.parse);
+        assert_eq!(classify(&t[0], &opts), Verdict::Media { title_col: 0 });
+    }
+
+    #[test]
+    fn cells_come_from_events_and_prefix_from_the_container() {
+        let md = "> | Pros | Cons |\n> |-|-|\n> | `a\\|b` | c |\n";
+        let t = find_tables(md, ParseOptions::default());
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].prefix, "> ");
+        assert_eq!(t[0].rows[0].len(), 2);
+        assert_eq!(&md[t[0].range.clone()], &md[2..md.len() - 1]);
+        let md = "- item\n\n  | Pros | Cons |\n  |-|-|\n  | a | b |\n";
+        assert_eq!(find_tables(md, ParseOptions::default())[0].prefix, "  ");
+    }
+}
