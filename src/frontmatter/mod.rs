@@ -6,6 +6,7 @@
 
 pub mod schema;
 pub mod split;
+pub mod suggest;
 pub mod yaml;
 
 use std::ops::Range;

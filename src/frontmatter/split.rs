@@ -183,7 +183,9 @@ fn language_fence(src: &str, first: Line<'_>) -> Option<Diagnostic> {
                 "write the opening fence as a bare `---`".to_string(),
             ),
             "js" | "javascript" | "json" | "toml" | "coffee" => (
-                format!("front matter fence `---{word}` is not supported; the block is never evaluated"),
+                format!(
+                    "front matter fence `---{word}` is not supported; the block is never evaluated"
+                ),
                 "front matter must be YAML between two `---` lines".to_string(),
             ),
             _ => (
