@@ -370,7 +370,13 @@ pub fn parse(src: &str, range: Range<usize>, limits: &Limits) -> (Option<Node>, 
         return (None, Vec::new());
     };
     if text.len() > limits.max_bytes {
-        let first_line_end = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len());
+        // Point at the start of the block only: a 10 MB span helps nobody.
+        let mut first_line_end = memchr::memchr(b'\n', text.as_bytes())
+            .unwrap_or(text.len())
+            .min(80);
+        while !text.is_char_boundary(first_line_end) {
+            first_line_end -= 1;
+        }
         let d = Diagnostic::error(
             "PL116",
             range.start..range.start + first_line_end,
