@@ -188,10 +188,10 @@ impl Schema {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for f in found {
-            if let Some(missing) = &f.missing {
-                if suggested.contains(&(f.owner.clone(), missing.clone())) {
-                    continue;
-                }
+            if let Some(missing) = &f.missing
+                && suggested.contains(&(f.owner.clone(), missing.clone()))
+            {
+                continue;
             }
             let key = match f.diagnostic.code {
                 "PL203" | "PL204" => (
@@ -233,7 +233,15 @@ impl Schema {
                 );
                 let wants_list = expected.contains("list");
                 let wants_bool = expected.contains("boolean");
-                if let Some(h) = yaml11_hint(raw, instance, wants_bool) {
+                let non_finite = matches!(
+                    raw.trim_start_matches(['+', '-']),
+                    ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN"
+                );
+                if non_finite && instance.is_string() {
+                    d = d.with_help(format!(
+                        "`{raw}` is not a finite number, which JSON Schema cannot check as a number"
+                    ));
+                } else if let Some(h) = yaml11_hint(raw, instance, wants_bool) {
                     d = d.with_help(h);
                 } else if wants_list && instance.is_string() {
                     d = d.with_help("write a list, one `- item` per line under the key");
@@ -375,15 +383,13 @@ impl Schema {
                 let mut d = Diagnostic::error("PL206", span, message);
                 let enums: Vec<Json> = branches.iter().flat_map(|b| enum_values(b)).collect();
                 d = with_value_help(d, instance, raw, Some(&enums));
-                if d.help.is_none() {
-                    if let Some(p) = branches
-                        .iter()
-                        .find_map(|b| b.get("pattern").and_then(Json::as_str))
-                    {
-                        if let Some(h) = pattern_help(p, instance, raw) {
-                            d = d.with_help(h);
-                        }
-                    }
+                let pattern = branches
+                    .iter()
+                    .find_map(|b| b.get("pattern").and_then(Json::as_str));
+                if d.help.is_none()
+                    && let Some(h) = pattern.and_then(|p| pattern_help(p, instance, raw))
+                {
+                    d = d.with_help(h);
                 }
                 push(out, d);
             }
@@ -685,10 +691,10 @@ fn with_value_help(
         .filter_map(Json::as_str)
         .collect();
     let wants_bool = allowed.unwrap_or_default().iter().any(Json::is_boolean);
-    if let Some(text) = instance.as_str() {
-        if let Some(h) = did_you_mean(text, names.iter().copied()) {
-            return d.with_help(h);
-        }
+    if let Some(text) = instance.as_str()
+        && let Some(h) = did_you_mean(text, names.iter().copied())
+    {
+        return d.with_help(h);
     }
     match yaml11_hint(raw, instance, wants_bool) {
         Some(h) => d.with_help(h),
@@ -782,20 +788,20 @@ fn strip_position(e: &serde_json::Error) -> String {
     }
 }
 
-/// The first `$ref` (or `$schema`-less remote reference) that names a URL, with its pointer.
+/// The first `$ref` that names a non-file URL, with the JSON pointer to it.
 fn remote_ref(value: &Json, pointer: String) -> Option<(String, String)> {
     match value {
         Json::Object(m) => {
             if let Some(Json::String(r)) = m.get("$ref") {
+                // A URI scheme (`https:`), not a Windows drive letter or a fragment.
                 let scheme = r.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-                if let Some(s) = scheme {
-                    if s != "file"
-                        && s.chars()
-                            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                        && s.len() > 1
-                    {
-                        return Some((format!("{pointer}/$ref"), r.clone()));
-                    }
+                if let Some(s) = scheme
+                    && s != "file"
+                    && s.len() > 1
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                {
+                    return Some((format!("{pointer}/$ref"), r.clone()));
                 }
             }
             m.iter().find_map(|(k, v)| {
@@ -942,9 +948,7 @@ fn skip_value(text: &str, pos: usize) -> Option<usize> {
                 if depth == 0 {
                     return Some(i);
                 }
-                if b.get(i).is_none() {
-                    return None;
-                }
+                b.get(i)?;
                 if b.get(i) == Some(&b',') {
                     i += 1;
                 }

@@ -78,7 +78,7 @@ pub fn yaml11_hint(raw: &str, value: &Json, expected_bool: bool) -> Option<Strin
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     if raw.contains(':') && raw.split(':').all(all_digits) && value.is_string() {
         let base60 = raw.split(':').try_fold(0u64, |acc, p| {
-            Some(acc.checked_mul(60)?.checked_add(p.parse().ok()?)?)
+            acc.checked_mul(60)?.checked_add(p.parse().ok()?)
         });
         if let Some(n) = base60 {
             return Some(format!(
@@ -101,22 +101,21 @@ pub fn yaml11_hint(raw: &str, value: &Json, expected_bool: bool) -> Option<Strin
             "`{raw}` is the number {value} in YAML 1.2{old}; quote it to keep it as written"
         ));
     }
-    if let Some(digits) = raw.strip_prefix("0o") {
-        if value.is_number() {
-            return Some(format!(
-                "`{raw}` is octal {value} in YAML 1.2 (YAML 1.1 read `0o{digits}` as text); quote it to keep it as text"
-            ));
-        }
+    if raw.starts_with("0o") && value.is_number() {
+        return Some(format!(
+            "`{raw}` is octal {value} in YAML 1.2 (YAML 1.1 read it as text); quote it to keep it as text"
+        ));
     }
     if value.is_f64() && raw.contains('.') && raw.ends_with('0') {
         return Some(format!(
             "`{raw}` is the number {value}, so the trailing zero is lost; quote it to keep it as written"
         ));
     }
-    if value.is_number() || value.is_boolean() || value.is_null() {
-        if !raw.is_empty() && !raw.starts_with(['"', '\'']) {
-            return Some(format!("quote it to keep it as text: `\"{raw}\"`"));
-        }
+    if (value.is_number() || value.is_boolean() || value.is_null())
+        && !raw.is_empty()
+        && !raw.starts_with(['"', '\''])
+    {
+        return Some(format!("quote it to keep it as text: `\"{raw}\"`"));
     }
     None
 }
