@@ -95,6 +95,19 @@ fn looks_like_yaml_entry(text: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
 }
 
+/// A line at column 0 that cannot be part of a YAML block mapping: not a `key:` entry, not a
+/// comment, list item, flow collection, quoted scalar, anchor, alias, tag or directive.
+/// (A `# Heading` is a YAML comment, so headings are not prose here.)
+fn is_prose(text: &str) -> bool {
+    if text.starts_with([
+        ' ', '\t', '#', '-', '[', '{', '"', '\'', '?', ':', '&', '*', '!', '%', '|', '>',
+    ]) {
+        return false;
+    }
+    let t = text.trim_end();
+    !(t.ends_with(':') || t.contains(": ") || t.contains(":\t"))
+}
+
 /// Finds the front matter fences at byte 0 of `src`.
 ///
 /// Returns the block when the fences are well formed (even if the YAML inside is not) and
@@ -121,6 +134,7 @@ fn split_fenced<'a>(
     lines: impl Iterator<Item = Line<'a>>,
 ) -> (Option<Block>, Vec<Diagnostic>) {
     let mut saw_content = false;
+    let mut prev_blank = false;
     for line in lines {
         if is_close_fence(line.text) {
             let block = Block {
@@ -142,9 +156,22 @@ fn split_fenced<'a>(
             .with_related(open.content_range(), "front matter opens here");
             return (None, vec![d]);
         }
-        if !line.text.trim().is_empty() {
-            saw_content = true;
+        let blank = line.text.trim().is_empty();
+        if !blank && prev_blank && is_prose(line.text) {
+            // `---`, YAML, a blank line, then Markdown prose: the author forgot the closing
+            // fence. A later `---` (a thematic break) must not be taken as the close, or the
+            // page body would be hidden and fed to the YAML parser.
+            let d = Diagnostic::error(
+                "PL102",
+                open.content_range(),
+                "front matter is not closed before the page text starts",
+            )
+            .with_help("add a `---` line after the last YAML line")
+            .with_related(line.content_range(), "page text starts here");
+            return (None, vec![d]);
         }
+        saw_content |= !blank;
+        prev_blank = blank;
     }
     if !saw_content {
         let d = Diagnostic::warning(
@@ -320,6 +347,14 @@ mod tests {
     #[test]
     fn unclosed_is_pl102() {
         assert_eq!(codes("---\ntitle: x\n# Heading\n\ntext\n"), ["PL102"]);
+        // A thematic break further down is not taken as the closing fence.
+        let src = "---\ntitle: x\n\n# Heading\n\nSome text.\n\n---\n\nMore.\n";
+        assert_eq!(codes(src), ["PL102"]);
+        let (_, d) = split(src);
+        assert_eq!(&src[d[0].related[0].span.clone()], "Some text.");
+        // Blank lines and comments inside real front matter are fine.
+        let (b, d) = split("---\na: 1\n\n# note\nb: 2\n\n- x\n---\n");
+        assert!(b.is_some() && d.is_empty());
     }
 
     #[test]
