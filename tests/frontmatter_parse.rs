@@ -266,3 +266,33 @@ fn yaml_1_2_core_scalars() {
     assert_eq!(d.get("i").unwrap().scalar_text().unwrap(), "1.0");
     assert_eq!(d.get("m").unwrap().to_json(), serde_json::json!(".inf"));
 }
+
+mod never_panics {
+    use super::*;
+    use mdbook_polish::frontmatter::schema::Schema;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Any text between fences: diagnostics, never a panic; spans stay inside the text.
+        #[test]
+        fn arbitrary_yaml(body in "(?s)[ -~\t\n\r\u{e9}\u{20ac}\u{feff}:&*!|>\\[\\]{}#-]{0,120}") {
+            let src = format!("---\n{body}\n---\n");
+            let ex = extract(&src, &Limits::default());
+            for d in &ex.diagnostics {
+                prop_assert!(d.span.end <= src.len() && d.span.start <= d.span.end);
+                prop_assert!(src.is_char_boundary(d.span.start) && src.is_char_boundary(d.span.end));
+            }
+            if let Some(data) = ex.data {
+                for d in Schema::embedded().validate(&data, &src) {
+                    prop_assert!(d.span.end <= src.len() && d.span.start <= d.span.end);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_chapter(src in "(?s)[ -~\n\r\u{feff}]{0,80}") {
+            let _ = extract(&src, &Limits::default());
+        }
+    }
+}

@@ -3,8 +3,7 @@
 //! Owns finding the block ([`split`]), parsing it into a tree with a byte span on every node
 //! ([`yaml`]), and validating it ([`schema`], with hints from [`suggest`]). Rule codes: `PL10x`
 //! fences, `PL11x` YAML, `PL20x` schema (each module documents its own). Everything here
-//! reports problems as
-//! [`Diagnostic`]s; nothing here returns `Err` for bad user content.
+//! reports problems as [`Diagnostic`]s; nothing here returns `Err` for bad user content.
 
 pub mod schema;
 pub mod split;
