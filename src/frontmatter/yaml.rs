@@ -410,7 +410,7 @@ pub fn parse(src: &str, range: Range<usize>, limits: &Limits) -> (Option<Node>, 
                 let d = if e.info().contains("recursion limit") {
                     // saphyr's own guard on flow nesting fires before our depth counter
                     // sees the events, when the brackets are scanned ahead.
-                    depth_diagnostic(at..at, limits.max_depth)
+                    depth_diagnostic(src, at..at, limits.max_depth)
                 } else {
                     syntax_error(src, range.clone(), at, e.info())
                 };
@@ -501,7 +501,7 @@ impl Builder<'_> {
                 self.charge(1, &bytes)?;
                 if self.stack.len() >= self.limits.max_depth {
                     self.diagnostics
-                        .push(depth_diagnostic(bytes, self.limits.max_depth));
+                        .push(depth_diagnostic(self.src, bytes, self.limits.max_depth));
                     return Err(Stop::Abort);
                 }
                 let kind = if is_seq {
@@ -750,7 +750,18 @@ fn collect_multiline_scalars(root: &Node, out: &mut Vec<Range<usize>>) {
     }
 }
 
-fn depth_diagnostic(span: Range<usize>, max_depth: usize) -> Diagnostic {
+fn depth_diagnostic(src: &str, span: Range<usize>, max_depth: usize) -> Diagnostic {
+    // Block collections start with an empty marker: point at the character there instead.
+    let span = if span.is_empty() {
+        let at = span.start;
+        let end = src
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .map_or(at, |c| at + c.len_utf8());
+        at..end
+    } else {
+        span
+    };
     Diagnostic::error(
         "PL117",
         span,
