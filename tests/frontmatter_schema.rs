@@ -256,6 +256,7 @@ fn schema_that_is_not_a_schema_is_reported() {
     let e = Schema::from_file(&fixture_path("not_schema.schema.json")).unwrap_err();
     assert!(e.message.contains("not a valid JSON Schema"), "{e}");
     assert!(e.message.contains("/properties/title/type"), "{e}");
+    assert!(e.message.contains("\"text\" is not a type"), "{e}");
     assert_eq!((e.line, e.col), (5, 24), "{e}"); // at `"text"`
 }
 

@@ -151,7 +151,16 @@ impl Schema {
             } else {
                 format!(" at `{pointer}`")
             };
-            error_at(offset, format!("not a valid JSON Schema{at}: {e}"))
+            let why = if pointer.ends_with("/type") {
+                // The meta-schema's anyOf noise, in words.
+                format!(
+                    "{} is not a type; use one of: array, boolean, integer, null, number, object, string",
+                    truncate(&e.instance().to_string(), MAX_FOUND)
+                )
+            } else {
+                e.to_string()
+            };
+            error_at(offset, format!("not a valid JSON Schema{at}: {why}"))
         })?;
         Ok(Schema {
             validator: Arc::new(validator),
