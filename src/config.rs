@@ -177,7 +177,7 @@ impl Config {
             .keys()
             .filter(|k| !MDBOOK_KEYS.contains(&k.as_str()))
             .map(|k| {
-                let hint = crate::suggest::closest(k, KNOWN_KEYS.iter().copied())
+                let hint = crate::frontmatter::suggest::closest(k, KNOWN_KEYS.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 format!("unknown key `{k}` in [preprocessor.polish] is ignored{hint}")

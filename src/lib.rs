@@ -27,7 +27,6 @@ pub mod pipeline;
 pub mod preprocessor;
 pub mod report;
 pub mod rules;
-pub mod suggest;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Severity};

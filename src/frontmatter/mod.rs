@@ -1,11 +1,13 @@
 //! Front matter: the YAML block at byte 0 of a chapter.
 //!
 //! Owns finding the block ([`split`]), parsing it into a tree with a byte span on every node
-//! ([`yaml`]), and validating it ([`schema`]). Everything here reports problems as
-//! [`Diagnostic`]s; nothing here returns `Err` for bad user content.
+//! ([`yaml`]), and validating it ([`schema`], with hints from [`suggest`]). Rule codes: `PL10x`
+//! fences, `PL11x` YAML, `PL20x` schema (each module documents its own). Everything here
+//! reports problems as [`Diagnostic`]s; nothing here returns `Err` for bad user content.
 
 pub mod schema;
 pub mod split;
+pub mod suggest;
 pub mod yaml;
 
 use std::ops::Range;
