@@ -89,8 +89,10 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
     later.extend(fm.diagnostics);
     let body_start = match &fm.block {
         Some(block) => {
-            edits.push(Edit::replace(block.range.clone(), ""));
-            block.range.end
+            // Blank lines after the closing fence go too, so the page starts at its content.
+            let end = block.range.end + leading_blank_lines(&text[block.range.end..]);
+            edits.push(Edit::replace(block.range.start..end, ""));
+            end
         }
         None => 0,
     };
@@ -155,6 +157,18 @@ fn might_have_front_matter(text: &str) -> bool {
     let t = text.strip_prefix('\u{feff}').unwrap_or(text);
     let t = t.trim_start_matches(['\n', '\r', ' ', '\t']);
     t.starts_with("---") || t.starts_with("<!--")
+}
+
+/// Length of the blank lines at the start of `text`.
+fn leading_blank_lines(text: &str) -> usize {
+    let mut len = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.ends_with('\n') || !line.trim().is_empty() {
+            break;
+        }
+        len += line.len();
+    }
+    len
 }
 
 fn map_back(mut d: Diagnostic, map: &OffsetMap) -> Diagnostic {

@@ -167,12 +167,16 @@ pub fn human(files: &[FileReport], color: bool) -> String {
                         .label(r.message.as_str()),
                 );
             }
-            let mut group = vec![
-                level(d.severity)
-                    .primary_title(d.message.as_str())
-                    .id(d.code)
-                    .element(snippet),
-            ];
+            let title = level(d.severity)
+                .primary_title(d.message.as_str())
+                .id(d.code);
+            // A file we could not read has no text to show: point at the file alone.
+            let first = if f.source.is_empty() {
+                title.element(annotate_snippets::Origin::path(f.path.as_str()))
+            } else {
+                title.element(snippet)
+            };
+            let mut group = vec![first];
             for r in d.related.iter() {
                 if let Some(loc) = &r.file {
                     group.push(Group::with_title(Level::NOTE.secondary_title(format!(

@@ -39,36 +39,39 @@ pub struct CheckArgs {
     pub report: ReportArgs,
 }
 
-/// Reads a source file as UTF-8, or explains in one finding why it cannot be.
-pub fn read_source(path: &std::path::Path) -> Result<String, Diagnostic> {
+/// A file that cannot be checked: what to show of it (lossy text, possibly empty) and why.
+pub type Unreadable = (String, Diagnostic);
+
+/// Reads a source file as UTF-8, or explains in one finding why it cannot be. For a file that
+/// is not UTF-8 the finding points at the first bad byte in a lossy copy of the text, so the
+/// usual `file:line:col` and snippet show where it is.
+pub fn read_source(path: &std::path::Path) -> Result<String, Unreadable> {
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(UNREADABLE, 0..0, format!("could not read this file: {e}"))
+        (
+            String::new(),
+            Diagnostic::error(UNREADABLE, 0..0, format!("could not read this file: {e}")),
+        )
     })?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(
+        return Err((
+            String::new(),
             Diagnostic::error(NOT_UTF8, 0..0, "this file is UTF-16; mdBook reads UTF-8")
                 .with_help("re-save it as UTF-8 (without changing anything else)"),
-        );
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        let good = &e.as_bytes()[..at];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = String::from_utf8_lossy(
-            &good[good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..],
-        )
-        .chars()
-        .count()
-            + 1;
-        Diagnostic::error(
+        let byte = e.as_bytes()[at];
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        // Everything before `at` is valid, so the replacement character starts at `at` too.
+        let span = at..at + '\u{fffd}'.len_utf8();
+        let d = Diagnostic::error(
             NOT_UTF8,
-            0..0,
-            format!(
-                "this file is not valid UTF-8: byte {at} (line {line}, column {col}) is {:#04x}",
-                e.as_bytes()[at]
-            ),
+            span,
+            format!("this file is not valid UTF-8: byte {at} is {byte:#04x}"),
         )
-        .with_help("it was probably saved as Windows-1252 or Latin-1; re-save it as UTF-8")
+        .with_help("it was probably saved as Windows-1252 or Latin-1; re-save it as UTF-8");
+        (lossy, d)
     })
 }
 
@@ -81,11 +84,11 @@ struct Checked {
 fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
     let source = match read_source(&t.path) {
         Ok(s) => s,
-        Err(d) => {
+        Err((source, d)) => {
             return Checked {
                 report: FileReport {
                     path: t.display.clone(),
-                    source: String::new(),
+                    source,
                     diagnostics: vec![d],
                 },
                 front_matter: None,

@@ -116,11 +116,11 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
         };
         let source = match read_source(&t.path) {
             Ok(s) => s,
-            Err(d) => {
+            Err((source, d)) => {
                 failed += 1;
                 reports.push(FileReport {
                     path: t.display.clone(),
-                    source: String::new(),
+                    source,
                     diagnostics: vec![d],
                 });
                 continue;
