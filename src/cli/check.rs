@@ -40,24 +40,24 @@ pub struct CheckArgs {
 }
 
 /// A file that cannot be checked: what to show of it (lossy text, possibly empty) and why.
-pub type Unreadable = (String, Diagnostic);
+pub type Unreadable = Box<(String, Diagnostic)>;
 
 /// Reads a source file as UTF-8, or explains in one finding why it cannot be. For a file that
 /// is not UTF-8 the finding points at the first bad byte in a lossy copy of the text, so the
 /// usual `file:line:col` and snippet show where it is.
 pub fn read_source(path: &std::path::Path) -> Result<String, Unreadable> {
     let bytes = std::fs::read(path).map_err(|e| {
-        (
+        Box::new((
             String::new(),
             Diagnostic::error(UNREADABLE, 0..0, format!("could not read this file: {e}")),
-        )
+        ))
     })?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err((
+        return Err(Box::new((
             String::new(),
             Diagnostic::error(NOT_UTF8, 0..0, "this file is UTF-16; mdBook reads UTF-8")
                 .with_help("re-save it as UTF-8 (without changing anything else)"),
-        ));
+        )));
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -71,7 +71,7 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Unreadable> {
             format!("this file is not valid UTF-8: byte {at} is {byte:#04x}"),
         )
         .with_help("it was probably saved as Windows-1252 or Latin-1; re-save it as UTF-8");
-        (lossy, d)
+        Box::new((lossy, d))
     })
 }
 
@@ -84,7 +84,8 @@ struct Checked {
 fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
     let source = match read_source(&t.path) {
         Ok(s) => s,
-        Err((source, d)) => {
+        Err(bad) => {
+            let (source, d) = *bad;
             return Checked {
                 report: FileReport {
                     path: t.display.clone(),

@@ -116,7 +116,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
         };
         let source = match read_source(&t.path) {
             Ok(s) => s,
-            Err((source, d)) => {
+            Err(bad) => {
+                let (source, d) = *bad;
                 failed += 1;
                 reports.push(FileReport {
                     path: t.display.clone(),
