@@ -1,0 +1,340 @@
+//! The command line as a user runs it: check, fix, fix-text, install, schema.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn polish() -> Command {
+    Command::cargo_bin("mdbook-polish").unwrap()
+}
+
+const GOOD: &str = "---\nsummary: A tidy page.\nguid: 0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b\nlocale: en-us\nplatform-version: o11\naudience:\n  - architects\n---\n\n# Good\n";
+
+fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
+
+#[test]
+fn clean_tree_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docs/good.md", GOOD);
+    polish()
+        .current_dir(dir.path())
+        .args(["check", "docs"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn findings_exit_one_and_point_at_file_line_col() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "docs/a.md",
+        "---\nsummary: ok\naudience:\n  - architect\n---\n# A\n",
+    );
+    polish()
+        .current_dir(dir.path())
+        .args(["check", "docs", "--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("docs/a.md:4:5"))
+        .stdout(predicate::str::contains("did you mean `architects`?"));
+}
+
+#[test]
+fn one_bad_file_never_hides_the_others_and_order_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "d/1-latin1.md",
+        b"---\nsummary: caf\xe9\n---\n",
+    );
+    write(dir.path(), "d/2-yaml.md", "---\nsummary: key: value\n---\n");
+    write(dir.path(), "d/3-utf16.md", b"\xff\xfe-\x00");
+    write(dir.path(), "d/4-good.md", GOOD);
+    let run = || {
+        polish()
+            .current_dir(dir.path())
+            .args(["check", "d", "--format", "json"])
+            .assert()
+            .code(1)
+    };
+    let out = run().get_output().stdout.clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"d/1-latin1.md"), "{json}");
+    assert!(files.contains(&"d/2-yaml.md"), "{json}");
+    assert!(files.contains(&"d/3-utf16.md"), "{json}");
+    assert!(!files.contains(&"d/4-good.md"), "{json}");
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "files in path order");
+    assert_eq!(run().get_output().stdout, out, "deterministic output");
+    let latin1 = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "d/1-latin1.md")
+        .unwrap();
+    assert_eq!(latin1["code"], "PL001");
+    assert_eq!(
+        (latin1["line"].as_u64(), latin1["column"].as_u64()),
+        (Some(2), Some(13)),
+        "{latin1}"
+    );
+}
+
+#[test]
+fn duplicate_guid_names_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d/a.md", GOOD);
+    write(dir.path(), "d/b.md", GOOD);
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", "d", "--format", "json"])
+        .assert()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let dups: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "PL210")
+        .collect();
+    assert_eq!(dups.len(), 2, "{json}");
+    assert_eq!(dups[0]["file"], "d/a.md");
+    assert_eq!(dups[0]["line"], 3);
+    assert_eq!(dups[0]["related"][0]["file"], "d/b.md");
+}
+
+#[test]
+fn book_root_uses_summary_and_book_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "book.toml",
+        "[book]\nsrc = \"src\"\n[preprocessor.polish]\nrequire-front-matter = [\"guide/**\"]\n",
+    );
+    write(
+        dir.path(),
+        "src/SUMMARY.md",
+        "# Summary\n\n- [G](guide/g.md)\n- [Other](other.md)\n",
+    );
+    write(dir.path(), "src/guide/g.md", "# No front matter\n");
+    write(
+        dir.path(),
+        "src/other.md",
+        "# Also none, but not required\n",
+    );
+    write(dir.path(), "src/orphan.md", "---\nbroken: [\n---\n");
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .assert()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(
+        diags.len(),
+        1,
+        "only the required chapter is reported, orphans are not chapters: {json}"
+    );
+    assert_eq!(diags[0]["file"], "src/guide/g.md");
+    assert_eq!(diags[0]["code"], "PL106");
+}
+
+#[test]
+fn github_format_escapes_and_sarif_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "d/we, ird: 100%.md",
+        "---\naudience: [architect]\n---\n",
+    );
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", "d", "--format", "github"])
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.starts_with("::error file=d/we%2C ird%3A 100%25.md,line=2,col="),
+        "{text}"
+    );
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", "d", "--format", "sarif"])
+        .assert()
+        .code(1);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+}
+
+#[test]
+fn exclude_and_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "d/skip/bad.md",
+        "---\naudience: [architect]\n---\n",
+    );
+    polish()
+        .current_dir(dir.path())
+        .args(["check", "d", "--exclude", "d/skip/**"])
+        .assert()
+        .success();
+    polish()
+        .current_dir(dir.path())
+        .args(["check", "missing"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing"));
+    write(dir.path(), "bad-schema.json", "{ \"type\": \n");
+    polish()
+        .current_dir(dir.path())
+        .args(["check", "d", "--schema", "bad-schema.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad-schema.json:2"));
+}
+
+#[test]
+fn fix_repairs_in_place_keeping_bom_and_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken =
+        "\u{feff}# Title\r\n\r\nLetâ€™s go to the cafÃ©.\r\n\r\n`Letâ€™s` stays in code.\r\n";
+    write(dir.path(), "d/a.md", broken);
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "d", "--check"])
+        .assert()
+        .code(1);
+    let diff = polish()
+        .current_dir(dir.path())
+        .args(["fix", "d", "--dry-run"])
+        .assert()
+        .success();
+    let diff = String::from_utf8_lossy(&diff.get_output().stdout).into_owned();
+    assert!(diff.contains("+Let’s go to the café."), "{diff}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("d/a.md")).unwrap(),
+        broken,
+        "dry run writes nothing"
+    );
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "d"])
+        .assert()
+        .success();
+    let fixed = std::fs::read_to_string(dir.path().join("d/a.md")).unwrap();
+    assert_eq!(
+        fixed,
+        "\u{feff}# Title\r\n\r\nLet’s go to the café.\r\n\r\n`Letâ€™s` stays in code.\r\n"
+    );
+    // Idempotent, and check agrees there is nothing left to fix.
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "d", "--check"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn fix_leaves_bad_files_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = b"caf\xe9 Let\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s\n".to_vec();
+    write(dir.path(), "d/latin1.md", &latin1);
+    write(dir.path(), "d/ro.md", "Letâ€™s\n");
+    let ro = dir.path().join("d/ro.md");
+    let mut perm = std::fs::metadata(&ro).unwrap().permissions();
+    perm.set_readonly(true);
+    std::fs::set_permissions(&ro, perm).unwrap();
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "d"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("read-only"))
+        .stderr(predicate::str::contains("not valid UTF-8"));
+    assert_eq!(
+        std::fs::read(dir.path().join("d/latin1.md")).unwrap(),
+        latin1
+    );
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), "Letâ€™s\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_follows_a_symlink_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "real/a.md", "Letâ€™s\n");
+    std::fs::create_dir_all(dir.path().join("d")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("real/a.md"), dir.path().join("d/link.md")).unwrap();
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "d/link.md"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("d/link.md"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("real/a.md")).unwrap(),
+        "Let’s\n"
+    );
+}
+
+#[test]
+fn fix_text_keeps_line_structure() {
+    polish()
+        .arg("fix-text")
+        .write_stdin("Letâ€™s\nplain\n\nCafÃ©")
+        .assert()
+        .success()
+        .stdout("Let’s\nplain\n\nCafé");
+}
+
+#[test]
+fn schema_prints_the_embedded_schema() {
+    let out = polish().arg("schema").assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(v["properties"]["audience"].is_object(), "{v}");
+}
+
+#[test]
+fn install_twice_then_build_warns_nothing_about_stylesheet() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "book.toml", "[book]\ntitle = \"x\" # keep me\n");
+    polish()
+        .arg("install")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("added"));
+    polish()
+        .arg("install")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing changed"));
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    assert!(toml.contains("# keep me"));
+}
