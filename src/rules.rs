@@ -16,14 +16,174 @@ pub struct Rule {
 /// Every rule, sorted by code.
 pub const RULES: &[Rule] = &[
     Rule {
+        code: "PL001",
+        name: "not-utf8",
+        title: "a source file is not UTF-8 text",
+    },
+    Rule {
+        code: "PL002",
+        name: "unreadable",
+        title: "a source file could not be read",
+    },
+    Rule {
+        code: "PL101",
+        name: "bad-closing-fence",
+        title: "the closing fence is not exactly `---` or `...`",
+    },
+    Rule {
+        code: "PL102",
+        name: "unclosed-front-matter",
+        title: "an opening `---` has no closing fence",
+    },
+    Rule {
+        code: "PL103",
+        name: "fence-language",
+        title: "a fence names a language (`---yaml`, `---js`, `+++`); it is never evaluated",
+    },
+    Rule {
+        code: "PL104",
+        name: "front-matter-not-at-start",
+        title: "a front-matter-shaped block does not start at byte 0",
+    },
+    Rule {
+        code: "PL105",
+        name: "lone-fence",
+        title: "the chapter is only a `---` line",
+    },
+    Rule {
         code: "PL106",
         name: "missing-front-matter",
         title: "a chapter that must have front matter has none",
     },
     Rule {
+        code: "PL110",
+        name: "yaml-syntax",
+        title: "the front matter is not valid YAML",
+    },
+    Rule {
+        code: "PL111",
+        name: "yaml-tab",
+        title: "a tab is used for indentation or after `:`",
+    },
+    Rule {
+        code: "PL112",
+        name: "duplicate-key",
+        title: "the same key appears twice",
+    },
+    Rule {
+        code: "PL113",
+        name: "non-string-key",
+        title: "a key is not a string",
+    },
+    Rule {
+        code: "PL114",
+        name: "merge-key",
+        title: "a merge key `<<` is not supported",
+    },
+    Rule {
+        code: "PL115",
+        name: "root-not-mapping",
+        title: "the front matter is a scalar or a list, not a mapping",
+    },
+    Rule {
+        code: "PL116",
+        name: "front-matter-too-large",
+        title: "the front matter is larger than the limit",
+    },
+    Rule {
+        code: "PL117",
+        name: "too-deep",
+        title: "the front matter nests deeper than the limit",
+    },
+    Rule {
+        code: "PL118",
+        name: "too-many-nodes",
+        title: "the front matter expands to too many nodes (alias bomb)",
+    },
+    Rule {
+        code: "PL119",
+        name: "multiple-documents",
+        title: "the front matter holds more than one YAML document",
+    },
+    Rule {
+        code: "PL120",
+        name: "custom-tag",
+        title: "a custom YAML tag is ignored",
+    },
+    Rule {
+        code: "PL201",
+        name: "wrong-type",
+        title: "a value has the wrong type",
+    },
+    Rule {
+        code: "PL202",
+        name: "not-allowed",
+        title: "a value is not one of the allowed values",
+    },
+    Rule {
+        code: "PL203",
+        name: "unknown-key",
+        title: "a key is not allowed by the schema",
+    },
+    Rule {
+        code: "PL204",
+        name: "missing-key",
+        title: "a required key is missing",
+    },
+    Rule {
+        code: "PL205",
+        name: "pattern",
+        title: "a value does not match the required pattern or format",
+    },
+    Rule {
+        code: "PL206",
+        name: "no-alternative",
+        title: "a value matches none (or several) of the allowed shapes",
+    },
+    Rule {
+        code: "PL207",
+        name: "constraint",
+        title: "a value breaks another schema constraint (length, range, count...)",
+    },
+    Rule {
+        code: "PL208",
+        name: "unchecked",
+        title: "the schema could not judge a value",
+    },
+    Rule {
         code: "PL210",
         name: "duplicate-guid",
         title: "the same guid is used by two chapters",
+    },
+    Rule {
+        code: "PL301",
+        name: "compare-header-mismatch",
+        title: "a two-column table was not converted: a header matches no word set",
+    },
+    Rule {
+        code: "PL302",
+        name: "compare-column-count",
+        title: "comparison words in a table without exactly two columns",
+    },
+    Rule {
+        code: "PL303",
+        name: "layout-table",
+        title: "a layout table (text beside an image) was left as a table",
+    },
+    Rule {
+        code: "PL304",
+        name: "compare-ambiguous",
+        title: "both headers match the same side, or one header matches both",
+    },
+    Rule {
+        code: "PL305",
+        name: "compare-marker-ignored",
+        title: "a `polish: compare` marker on a table without two columns",
+    },
+    Rule {
+        code: "PL306",
+        name: "compare-empty",
+        title: "a comparison table has no rows with content",
     },
     Rule {
         code: "PL401",
@@ -38,7 +198,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "PL601",
         name: "stale-stylesheet",
-        title: "the book's stylesheet is older than this mdbook-polish",
+        title: "the book's stylesheet is missing or older than this mdbook-polish",
     },
 ];
 
@@ -60,6 +220,43 @@ pub fn name(code: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::RULES;
+
+    /// Every code the sources emit is catalogued, and the guide documents every rule.
+    #[test]
+    fn every_emitted_code_is_catalogued_and_documented() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut emitted = std::collections::BTreeSet::new();
+        for entry in walkdir::WalkDir::new(root.join("src"))
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.path().extension().is_some_and(|e| e == "rs")
+                && !entry.path().ends_with("rules.rs")
+            {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                for (i, _) in text.match_indices("\"PL") {
+                    let code: String = text[i + 1..].chars().take(5).collect();
+                    if code[2..].chars().all(|c| c.is_ascii_digit()) {
+                        emitted.insert(code);
+                    }
+                }
+            }
+        }
+        for code in &emitted {
+            assert!(
+                super::get(code).is_some(),
+                "{code} is emitted but not in RULES"
+            );
+        }
+        let guide = std::fs::read_to_string(root.join("book/src/rules.md")).unwrap();
+        for r in RULES {
+            assert!(
+                guide.contains(&format!("`{}`", r.code)),
+                "{} is not documented in book/src/rules.md",
+                r.code
+            );
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_sorted() {
