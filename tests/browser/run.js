@@ -379,13 +379,15 @@ function inPageChecks(params) {
       if (!byParent.has(s.parentElement)) byParent.set(s.parentElement, []);
       byParent.get(s.parentElement).push(s);
     }
+    let pairNo = 0;
     for (const group of byParent.values()) {
       if (group.length % 2) fail(`${where}: ${group.length} side(s) share a parent; sides come in pairs`);
       for (let k = 0; k + 1 < group.length; k += 2) {
         counts.pairs++;
+        pairNo++;
         const a = group[k].getBoundingClientRect();
         const b = group[k + 1].getBoundingClientRect();
-        const pw = `${where} pair ${counts.pairs}`;
+        const pw = `${where} pair ${pairNo}`;
         if (width >= 1000) {
           if (Math.abs(a.top - b.top) > 8 || Math.abs(a.left - b.left) < 10) {
             fail(`${pw}: sides are not side by side at ${width}px (tops ${a.top.toFixed(0)}/${b.top.toFixed(0)}, lefts ${a.left.toFixed(0)}/${b.left.toFixed(0)})`);
@@ -600,7 +602,7 @@ async function main() {
       const m = /^(.*) \[(.*)\]$/.exec(f.key);
       const id = `${m ? m[1] : f.key}\u0000${f.msg}`;
       if (!grouped.has(id)) grouped.set(id, { key: m ? m[1] : f.key, msg: f.msg, cols: [] });
-      if (m) grouped.get(id).cols.push(m[2]);
+      if (m && !grouped.get(id).cols.includes(m[2])) grouped.get(id).cols.push(m[2]);
     }
     console.log(`\n${failures.length} failure(s):`);
     for (const g of grouped.values()) {
