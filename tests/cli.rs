@@ -50,11 +50,7 @@ fn findings_exit_one_and_point_at_file_line_col() {
 #[test]
 fn one_bad_file_never_hides_the_others_and_order_is_stable() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "d/1-latin1.md",
-        b"---\nsummary: caf\xe9\n---\n",
-    );
+    write(dir.path(), "d/1-latin1.md", b"---\nsummary: caf\xe9\n---\n");
     write(dir.path(), "d/2-yaml.md", "---\nsummary: key: value\n---\n");
     write(dir.path(), "d/3-utf16.md", b"\xff\xfe-\x00");
     write(dir.path(), "d/4-good.md", GOOD);
