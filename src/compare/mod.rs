@@ -94,7 +94,11 @@ pub fn transform(
     let mut diagnostics = Vec::new();
     let prefix = sanitize_id(id_prefix);
     for (n, table) in detect::find_tables(text, opts.parse).iter().enumerate() {
-        let base = format!("{prefix}polish-compare-{}", n + 1);
+        let base = match prefix.as_str() {
+            "" => format!("polish-compare-{}", n + 1),
+            p if p.ends_with('-') => format!("{p}compare-{}", n + 1),
+            p => format!("{p}-compare-{}", n + 1),
+        };
         let doc = match detect::classify(table, opts) {
             Verdict::Leave(note) => {
                 diagnostics.extend(note);
