@@ -214,7 +214,7 @@ mod tests {
         let (out, diags) = run(md);
         assert!(diags.is_empty());
         assert!(!out.contains('|'), "{out}");
-        assert!(out.contains(r#"id="ch1-polish-compare-1""#));
+        assert!(out.contains(r#"id="ch1-compare-1""#), "{out}");
         assert!(
             out.contains("\n\n## Next"),
             "blank line before the heading: {out}"
