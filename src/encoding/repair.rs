@@ -1,0 +1,551 @@
+//! The repair itself: find suspicious runs in a line, re-decode them, keep what clearly helps.
+//!
+//! Work is per *run* (a maximal stretch of non-ASCII characters, plus the odd space or `?`
+//! inside it), not per line: a UTF-8 sequence never contains an ASCII byte, so every broken
+//! character lies inside one run, and a correct word beside a broken one is never touched.
+//! Each run is encoded back to bytes with every candidate code page and re-read as UTF-8; the
+//! best chain of up to three such layers wins if it lowers the cost clearly.
+
+use std::ops::Range;
+
+use super::codepage::{self, CodePage};
+use super::score::cost;
+
+/// Deepest layering tried (UTF-8 read as a code page, then that result read again, ...).
+const MAX_LAYERS: usize = 3;
+/// Gain a repair needs when nothing else on the line is broken.
+const THRESHOLD_ALONE: f32 = 3.0;
+/// Gain that makes a repair "sure", lowering the bar for other runs of the same line.
+const THRESHOLD_SURE: f32 = 6.0;
+/// Gain enough beside a sure repair.
+const THRESHOLD_BESIDE: f32 = 1.0;
+
+/// One repaired stretch of a line (byte range in the line, replacement).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Fix {
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+/// Bytes of UTF-8 lead bytes, cheaply: could this text hold mojibake at all?
+///
+/// Every character a candidate code page shows for bytes 0x80..=0xFF is U+0080..=U+07FF
+/// (2-byte UTF-8, leads 0xC2..=0xDF) or one of a few symbol blocks starting 0xE2, or U+FB01/2
+/// (0xEF). Text with none of those lead bytes (ASCII, CJK, most Indic) skips all work.
+pub(super) fn has_suspect_bytes(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    while let Some(i) = rest.iter().position(|&b| b >= 0xC2) {
+        let b = rest.get(i).copied().unwrap_or(0);
+        if b <= 0xDF || b == 0xE2 || b == 0xEF {
+            return true;
+        }
+        rest = rest.get(i + 1..).unwrap_or(&[]);
+    }
+    false
+}
+
+/// One character of a run as seen through a code page.
+#[derive(Clone, Copy)]
+enum Unit {
+    Byte(u8),
+    /// A space that may stand for a lost 0xA0 byte.
+    Space,
+    /// `?` or U+FFFD: a byte a lossy decoder replaced.
+    Lost,
+    /// Not representable in this code page.
+    Other,
+}
+
+
+fn seq_len(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 0,
+    }
+}
+
+fn is_cont(b: u8) -> bool {
+    (0x80..=0xBF).contains(&b)
+}
+
+/// Decodes a complete UTF-8 sequence (no placeholders). CESU-8 surrogate pairs are read as
+/// the supplementary character they encode.
+fn decode_seq(bytes: &[u8]) -> Option<char> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.chars().next())
+}
+
+/// `ED A0..AF xx ED B0..BF xx`: a surrogate pair encoded one half at a time (CESU-8).
+fn decode_cesu(units: &[Unit]) -> Option<char> {
+    let mut b = [0u8; 6];
+    for (slot, u) in b.iter_mut().zip(units) {
+        match u {
+            Unit::Byte(x) => *slot = *x,
+            _ => return None,
+        }
+    }
+    if units.len() < 6
+        || b[0] != 0xED
+        || !(0xA0..=0xAF).contains(&b[1])
+        || !is_cont(b[2])
+        || b[3] != 0xED
+        || !(0xB0..=0xBF).contains(&b[4])
+        || !is_cont(b[5])
+    {
+        return None;
+    }
+    let hi = 0xD000 | (u32::from(b[1] & 0x3F) << 6) | u32::from(b[2] & 0x3F);
+    let lo = 0xD000 | (u32::from(b[4] & 0x3F) << 6) | u32::from(b[5] & 0x3F);
+    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+}
+
+/// Result of reading a run once through a code page.
+struct Decoded {
+    text: Vec<char>,
+    /// Evidence from the multi-byte sequences found.
+    bonus: f32,
+    sequences: usize,
+    /// A space stood for a lost 0xA0 byte.
+    spaces_used: bool,
+}
+
+/// The windows-1252 punctuation a C1 control stands for, or the character itself.
+pub(super) fn c1_to_punct(c: char) -> char {
+    match u8::try_from(u32::from(c)) {
+        Ok(b @ 0x80..=0x9F) => codepage::W1252.decode_byte(b),
+        _ => c,
+    }
+}
+
+/// Reads `run` through `cp` once. `lost_a0_after`: the run is followed by a space that may
+/// have eaten a trailing 0xA0 (`voilÃ le` for `voilà le`).
+fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decoded> {
+    let units: Vec<Unit> = run
+        .iter()
+        .map(|&c| match c {
+            ' ' => Unit::Space,
+            '?' | '\u{FFFD}' => Unit::Lost,
+            c => cp.encode_char(c).map_or(Unit::Other, Unit::Byte),
+        })
+        .collect();
+    let mut out = Vec::with_capacity(run.len());
+    let mut bonus = 0.0;
+    let mut sequences = 0;
+    let mut spaces_used = false;
+    let mut i = 0;
+    while let Some(&c) = run.get(i) {
+        let lead = match units.get(i) {
+            Some(Unit::Byte(b)) => *b,
+            _ => {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+        };
+        let need = seq_len(lead);
+        if need == 0 {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if lead == 0xED
+            && let Some(ch) = units.get(i..i + 6).and_then(decode_cesu)
+        {
+            out.push(ch);
+            bonus += 2.5;
+            sequences += 1;
+            i += 6;
+            continue;
+        }
+        let mut bytes = [lead, 0, 0, 0];
+        let mut used_space = false;
+        let mut grave = false;
+        let mut lost = false;
+        let mut ok = true;
+        for k in 1..need {
+            match units.get(i + k) {
+                Some(Unit::Byte(b)) if is_cont(*b) => bytes[k] = *b,
+                Some(Unit::Space) => {
+                    bytes[k] = 0xA0;
+                    used_space = true;
+                }
+                Some(Unit::Lost) => {
+                    lost = true;
+                    bytes[k] = 0x80;
+                }
+                None if k == 1 && need == 2 && lead == 0xC3 && lost_a0_after => {
+                    bytes[k] = 0xA0;
+                    grave = true;
+                }
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let decoded = if ok {
+            if lost {
+                // Only when the rest of the sequence is well formed as far as we can tell.
+                decode_seq(&bytes[..need]).map(|_| '\u{FFFD}')
+            } else {
+                decode_seq(&bytes[..need])
+            }
+        } else {
+            None
+        };
+        match decoded {
+            Some(ch) => {
+                // A C1 control that windows-1252 defines is that punctuation (`\u{85}` → `…`).
+                out.push(c1_to_punct(ch));
+                // Longer sequences are less likely to be valid by chance.
+                bonus += match need {
+                    2 => 0.5,
+                    3 => 2.0,
+                    _ => 3.0,
+                };
+                if used_space {
+                    bonus += 0.5;
+                }
+                if grave {
+                    bonus += 1.0;
+                }
+                spaces_used |= used_space || grave;
+                sequences += 1;
+                i += need.min(run.len() - i);
+            }
+            None => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (sequences > 0).then_some(Decoded {
+        text: out,
+        bonus,
+        sequences,
+        spaces_used,
+    })
+}
+
+/// Best repair of one run through a chain starting with one code page.
+struct Candidate {
+    text: Vec<char>,
+    gain: f32,
+    sequences: usize,
+    final_cost: f32,
+    spaces_used: bool,
+}
+
+/// Context of a run in its line: up to two characters each side.
+struct Ctx<'a> {
+    before: &'a [char],
+    after: &'a [char],
+    lost_a0_after: bool,
+}
+
+/// Reads `text` through further layers while each layer alone is clearly better.
+fn deepen(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32, usize) {
+    if depth >= MAX_LAYERS {
+        return (text, 0.0, 0);
+    }
+    let here = cost(ctx.before, &text, ctx.after);
+    let mut best: Option<(Vec<char>, f32, usize, f32)> = None;
+    for cp in codepage::ALL {
+        let Some(d) = decode_run(&text, cp, ctx.lost_a0_after) else {
+            continue;
+        };
+        let c = cost(ctx.before, &d.text, ctx.after) - d.bonus;
+        if c + THRESHOLD_ALONE <= here && best.as_ref().is_none_or(|b| c < b.3) {
+            best = Some((d.text, d.bonus, d.sequences, c));
+        }
+    }
+    match best {
+        Some((t, bonus, seqs, _)) => {
+            let (t2, b2, s2) = deepen(t, ctx, depth + 1);
+            (t2, bonus + b2, seqs + s2)
+        }
+        None => (text, 0.0, 0),
+    }
+}
+
+/// The repair of `run` whose first layer is read through `cp`.
+fn candidate(run: &[char], cp: &CodePage, ctx: &Ctx<'_>) -> Option<Candidate> {
+    let d = decode_run(run, cp, ctx.lost_a0_after)?;
+    let (text, b2, s2) = deepen(d.text, ctx, 1);
+    let before = cost(ctx.before, run, ctx.after);
+    let final_cost = cost(ctx.before, &text, ctx.after);
+    let mut gain = before - final_cost + d.bonus + b2;
+    // Symbols turning into symbols (`¬´` → `«`) prove little.
+    if !run.iter().any(|c| c.is_alphabetic()) && !text.iter().any(|c| c.is_alphabetic()) {
+        gain *= 0.5;
+    }
+    Some(Candidate {
+        text,
+        gain,
+        sequences: d.sequences + s2,
+        final_cost,
+        spaces_used: d.spaces_used,
+    })
+}
+
+fn acceptable(c: &Candidate, bar: f32) -> bool {
+    c.gain >= bar && c.final_cost <= 2.0 + 0.5 * (c.gain + c.final_cost)
+}
+
+/// A run: char range in the line's char vector.
+struct Run {
+    start: usize,
+    end: usize,
+    lost_a0_after: bool,
+}
+
+/// Characters that are byte 0xC3 in some candidate code page: with a lost 0xA0 after them
+/// they were `à`.
+fn is_c3_image(c: char) -> bool {
+    matches!(c, 'Ã' | 'Г' | '√' | 'Ă' | '├')
+}
+
+/// Portuguese words that begin with `à` written as `Ã` + lost 0xA0 + rest: `às`, `àquele`.
+fn grave_word_follows(rest: &[char]) -> bool {
+    let s: String = rest.iter().take(5).collect();
+    s.starts_with("s ") || s == "s" || s.starts_with("quel") || s.starts_with("quil")
+}
+
+/// Images of two-byte UTF-8 leads through windows-1252 (`Â`..`ß`).
+fn is_two_byte_lead(c: char) -> bool {
+    ('\u{C2}'..='\u{DF}').contains(&c)
+}
+
+fn find_runs(chars: &[char]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars.get(i).is_none_or(char::is_ascii) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        loop {
+            let Some(&c) = chars.get(end) else { break };
+            let prev = chars.get(end - 1).copied().unwrap_or(' ');
+            let next = chars.get(end + 1).copied();
+            let take = if !c.is_ascii() {
+                true
+            } else if c == '?' {
+                !prev.is_ascii()
+            } else if c == ' ' {
+                !prev.is_ascii()
+                    && (next.is_some_and(|n| !n.is_ascii())
+                        || prev == 'Â'
+                        || (is_c3_image(prev)
+                            && (next == Some(' ')
+                                || grave_word_follows(chars.get(end + 1..).unwrap_or(&[])))))
+            } else {
+                false
+            };
+            if !take {
+                break;
+            }
+            end += 1;
+        }
+        let lost_a0_after =
+            chars.get(end - 1).copied().is_some_and(is_c3_image) && chars.get(end) == Some(&' ');
+        runs.push(Run {
+            start,
+            end,
+            lost_a0_after,
+        });
+        i = end.max(start + 1);
+    }
+    runs
+}
+
+/// Typographic punctuation that a correctly decoded line may hold on its own.
+fn is_typographic(c: char) -> bool {
+    matches!(c, '–' | '—' | '‘' | '’' | '“' | '”' | '…' | '•')
+}
+
+/// Repairs one line (no `\n` inside). Returns the fixes, in order, as byte ranges of `line`,
+/// and whether one of them was sure. `carry`: an earlier pass on this line was sure, so a
+/// lost-0xA0 repair (`Ã ` → `à `) needs less evidence.
+pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
+    if !has_suspect_bytes(line.as_bytes()) {
+        return (Vec::new(), false);
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let runs = find_runs(&chars);
+    // candidates[run][code page]
+    let mut table: Vec<Vec<Option<Candidate>>> = Vec::with_capacity(runs.len());
+    for run in &runs {
+        let slice = chars.get(run.start..run.end).unwrap_or(&[]);
+        let ctx = Ctx {
+            before: chars.get(run.start.saturating_sub(2)..run.start).unwrap_or(&[]),
+            after: chars
+                .get(run.end..(run.end + 2).min(chars.len()))
+                .unwrap_or(&[]),
+            lost_a0_after: run.lost_a0_after,
+        };
+        table.push(
+            codepage::ALL
+                .iter()
+                .map(|cp| candidate(slice, cp, &ctx))
+                .collect(),
+        );
+    }
+    let best_gain = |row: &[Option<Candidate>]| {
+        row.iter()
+            .flatten()
+            .map(|c| c.gain)
+            .fold(f32::NEG_INFINITY, f32::max)
+    };
+    let sure = table.iter().any(|row| best_gain(row) >= THRESHOLD_SURE);
+    let bar_for = |c: &Candidate| {
+        if sure || (carry && c.spaces_used) {
+            THRESHOLD_BESIDE
+        } else {
+            THRESHOLD_ALONE
+        }
+    };
+    // The code page that explains the most of this line wins ties inside it.
+    let mut totals = [0.0f32; codepage::ALL.len()];
+    for row in &table {
+        for (k, c) in row.iter().enumerate() {
+            if let (Some(c), Some(t)) = (c, totals.get_mut(k))
+                && acceptable(c, bar_for(c))
+            {
+                *t += c.gain;
+            }
+        }
+    }
+    let dominant = (0..totals.len())
+        .max_by(|&a, &b| {
+            let (ta, tb) = (totals.get(a).copied(), totals.get(b).copied());
+            ta.partial_cmp(&tb)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    let mut accepted: Vec<(usize, &Candidate)> = Vec::new();
+    for (k, row) in table.iter().enumerate() {
+        let ok = |c: &&Candidate| acceptable(c, bar_for(c));
+        let pick = row
+            .get(dominant)
+            .and_then(Option::as_ref)
+            .filter(ok)
+            .filter(|c| c.gain + 1.0 >= best_gain(row))
+            .or_else(|| {
+                row.iter().flatten().filter(ok).fold(None, |best: Option<&Candidate>, c| {
+                    match best {
+                        Some(b) if b.gain >= c.gain => Some(b),
+                        _ => Some(c),
+                    }
+                })
+            });
+        if let Some(c) = pick {
+            accepted.push((k, c));
+        }
+    }
+    // One lone two-byte repair in a line that also holds correct typographic punctuation
+    // (`Bremer/Mccoy – DrÃ¥ber`): the line was decoded right; the odd pair is likely intended.
+    if !carry
+        && let [(k, c)] = accepted.as_slice()
+        && c.sequences == 1
+    {
+        let lone_punct = runs.iter().enumerate().any(|(j, r)| {
+            j != *k
+                && chars
+                    .get(r.start..r.end)
+                    .is_some_and(|s| s.iter().all(|&ch| is_typographic(ch)))
+        });
+        if lone_punct {
+            return (Vec::new(), false);
+        }
+    }
+    let mut offsets = Vec::with_capacity(chars.len() + 1);
+    let mut pos = 0;
+    for ch in &chars {
+        offsets.push(pos);
+        pos += ch.len_utf8();
+    }
+    offsets.push(pos);
+    let fixes = accepted
+        .into_iter()
+        .filter_map(|(k, c)| {
+            let run = runs.get(k)?;
+            let start = *offsets.get(run.start)?;
+            let end = *offsets.get(run.end)?;
+            let replacement: String = c.text.iter().collect();
+            (line.get(start..end)? != replacement).then_some(Fix {
+                range: start..end,
+                replacement,
+            })
+        })
+        .collect();
+    (fixes, sure)
+}
+
+/// C1 controls that windows-1252 defines as punctuation (`\u{93}` for `“`): a latin-1 reader
+/// turned the real character into a control. The five bytes windows-1252 leaves undefined
+/// stay as they are.
+pub(super) fn fix_c1(line: &str) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    for (i, c) in line.char_indices() {
+        if ('\u{80}'..='\u{9F}').contains(&c) {
+            let Ok(b) = u8::try_from(u32::from(c)) else {
+                continue;
+            };
+            let r = codepage::W1252.decode_byte(b);
+            if r != c {
+                fixes.push(Fix {
+                    range: i..i + c.len_utf8(),
+                    replacement: r.to_string(),
+                });
+            }
+        }
+    }
+    fixes
+}
+
+fn apply(line: &str, fixes: &[Fix]) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut pos = 0;
+    for f in fixes {
+        if f.range.start < pos {
+            continue;
+        }
+        out.push_str(line.get(pos..f.range.start).unwrap_or(""));
+        out.push_str(&f.replacement);
+        pos = f.range.end;
+    }
+    out.push_str(line.get(pos..).unwrap_or(""));
+    out
+}
+
+/// Repairs one line through as many passes as layered damage needs. `None` when unchanged.
+pub(super) fn repair_line_text(line: &str) -> Option<String> {
+    if !has_suspect_bytes(line.as_bytes()) {
+        return None;
+    }
+    let mut current = line.to_string();
+    let mut changed = false;
+    let mut carry = false;
+    for _ in 0..MAX_LAYERS + 1 {
+        let (fixes, sure) = repair_line(&current, carry);
+        carry |= sure;
+        if fixes.is_empty() {
+            break;
+        }
+        current = apply(&current, &fixes);
+        changed = true;
+    }
+    let c1 = fix_c1(&current);
+    if !c1.is_empty() {
+        current = apply(&current, &c1);
+        changed = true;
+    }
+    (changed && current != line).then_some(current)
+}
