@@ -20,6 +20,9 @@ const THRESHOLD_SURE: f32 = 6.0;
 /// Gain enough beside a sure repair.
 const THRESHOLD_BESIDE: f32 = 1.0;
 
+/// Evidence a code page other than windows-1252 must add to win.
+const CODE_PAGE_PRIOR: f32 = 1.0;
+
 /// One repaired stretch of a line (byte range in the line, replacement).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Fix {
@@ -135,6 +138,7 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
     let mut bonus = 0.0;
     let mut sequences = 0;
     let mut spaces_used = false;
+    let mut consumed = 0;
     let mut i = 0;
     while let Some(&c) = run.get(i) {
         let lead = match units.get(i) {
@@ -157,6 +161,7 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
             out.push(ch);
             bonus += 2.5;
             sequences += 1;
+            consumed += 6;
             i += 6;
             continue;
         }
@@ -198,8 +203,14 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
         };
         match decoded {
             Some(ch) => {
-                // A C1 control that windows-1252 defines is that punctuation (`\u{85}` → `…`).
-                out.push(c1_to_punct(ch));
+                if c1_to_punct(ch) != ch && !std::ptr::eq(cp, &codepage::W1252) {
+                    // Only a latin-1 reading makes C1 controls; through any other code page
+                    // this sequence is noise.
+                    out.push(c);
+                    i += 1;
+                    continue;
+                }
+                out.push(ch);
                 // Longer sequences are less likely to be valid by chance.
                 bonus += match need {
                     2 => 0.5,
@@ -213,6 +224,7 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
                     bonus += 1.0;
                 }
                 spaces_used |= used_space || grave;
+                consumed += need.min(run.len() - i);
                 sequences += 1;
                 i += need.min(run.len() - i);
             }
@@ -222,7 +234,9 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
             }
         }
     }
-    (sequences > 0).then_some(Decoded {
+    // In a hopeless garble a few sequences decode by chance among many that do not
+    // (`ã†â€™ãƒâ€`); real mojibake decodes almost whole.
+    (sequences > 0 && consumed * 2 >= run.iter().filter(|&&c| c != ' ').count()).then_some(Decoded {
         text: out,
         bonus,
         sequences,
@@ -234,6 +248,8 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
 struct Candidate {
     text: Vec<char>,
     gain: f32,
+    /// Handicap of this candidate's code page when nothing else on the line supports it.
+    prior: f32,
     sequences: usize,
     final_cost: f32,
     spaces_used: bool,
@@ -246,53 +262,76 @@ struct Ctx<'a> {
     lost_a0_after: bool,
 }
 
-/// Reads `text` through further layers while each layer alone is clearly better.
-fn deepen(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32, usize) {
+// `MAX_LAYERS` bounds the passes in `repair_line_text`.
+
+/// Cost of a repaired text, reading C1 controls as the punctuation they will become.
+fn cost_repaired(ctx: &Ctx<'_>, text: &[char]) -> f32 {
+    let mapped: Vec<char> = text.iter().map(|&c| c1_to_punct(c)).collect();
+    cost(ctx.before, &mapped, ctx.after)
+}
+
+/// Looks ahead through further layers while each layer alone is clearly better, so that a
+/// first layer whose result still looks broken (`Г‚ВЈ` → `Â£` → `£`) is judged by where it
+/// leads. Returns the deepest text and the extra evidence.
+fn look_ahead(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32) {
     if depth >= MAX_LAYERS {
-        return (text, 0.0, 0);
+        return (text, 0.0);
     }
-    let here = cost(ctx.before, &text, ctx.after);
-    let mut best: Option<(Vec<char>, f32, usize, f32)> = None;
+    let here = cost_repaired(ctx, &text);
+    let mut best: Option<(Vec<char>, f32, f32)> = None;
     for cp in codepage::ALL {
         let Some(d) = decode_run(&text, cp, ctx.lost_a0_after) else {
             continue;
         };
-        let c = cost(ctx.before, &d.text, ctx.after) - d.bonus;
-        if c + THRESHOLD_ALONE <= here && best.as_ref().is_none_or(|b| c < b.3) {
-            best = Some((d.text, d.bonus, d.sequences, c));
+        let c = cost_repaired(ctx, &d.text) - d.bonus;
+        if c + THRESHOLD_ALONE <= here && best.as_ref().is_none_or(|b| c < b.2) {
+            best = Some((d.text, d.bonus, c));
         }
     }
     match best {
-        Some((t, bonus, seqs, _)) => {
-            let (t2, b2, s2) = deepen(t, ctx, depth + 1);
-            (t2, bonus + b2, seqs + s2)
+        Some((t, bonus, _)) => {
+            let (t2, b2) = look_ahead(t, ctx, depth + 1);
+            (t2, bonus + b2)
         }
-        None => (text, 0.0, 0),
+        None => (text, 0.0),
     }
 }
 
 /// The repair of `run` whose first layer is read through `cp`.
 fn candidate(run: &[char], cp: &CodePage, ctx: &Ctx<'_>) -> Option<Candidate> {
     let d = decode_run(run, cp, ctx.lost_a0_after)?;
-    let (text, b2, s2) = deepen(d.text, ctx, 1);
+    // One layer per pass: the replacement is this layer only, and deeper layers are judged in
+    // the next pass on the whole line, exactly as if the text had arrived one layer less
+    // broken. The look-ahead only informs whether this layer is worth taking.
+    let (deepest, b2) = look_ahead(d.text.clone(), ctx, 1);
     let before = cost(ctx.before, run, ctx.after);
-    let final_cost = cost(ctx.before, &text, ctx.after);
+    let final_cost = cost_repaired(ctx, &deepest);
     let mut gain = before - final_cost + d.bonus + b2;
+    // Windows-1252 (with latin-1) is by far the commonest wrong reading; others must do better
+    // unless the line already shows them.
+    let prior = if std::ptr::eq(cp, &codepage::W1252) {
+        0.0
+    } else {
+        CODE_PAGE_PRIOR
+    };
     // Symbols turning into symbols (`¬´` → `«`) prove little.
-    if !run.iter().any(|c| c.is_alphabetic()) && !text.iter().any(|c| c.is_alphabetic()) {
+    if !run.iter().any(|c| c.is_alphabetic()) && !deepest.iter().any(|c| c.is_alphabetic()) {
         gain *= 0.5;
     }
     Some(Candidate {
-        text,
+        text: d.text,
         gain,
-        sequences: d.sequences + s2,
+        prior,
+        sequences: d.sequences,
         final_cost,
         spaces_used: d.spaces_used,
     })
 }
 
+/// Clearly better, and clean afterwards (a hopeless garble where a few sequences happen to
+/// decode stays as it is).
 fn acceptable(c: &Candidate, bar: f32) -> bool {
-    c.gain >= bar && c.final_cost <= 2.0 + 0.5 * (c.gain + c.final_cost)
+    c.gain >= bar && c.final_cost <= 2.0 + 0.3 * (c.gain + c.final_cost)
 }
 
 /// A run: char range in the line's char vector.
@@ -341,6 +380,12 @@ fn find_runs(chars: &[char]) -> Vec<Run> {
                 !prev.is_ascii()
                     && (next.is_some_and(|n| !n.is_ascii())
                         || prev == 'Â'
+                        // `Å veices` for `Šveices`: a lead at a word start, its 0xA0 turned
+                        // into a space.
+                        || (is_two_byte_lead(prev)
+                            && !is_c3_image(prev)
+                            && (end < 2 || chars.get(end - 2).is_none_or(|p| !p.is_alphabetic()))
+                            && next.is_some_and(|n| n.is_ascii_lowercase()))
                         || (is_c3_image(prev)
                             && (next == Some(' ')
                                 || grave_word_follows(chars.get(end + 1..).unwrap_or(&[])))))
@@ -369,12 +414,11 @@ fn is_typographic(c: char) -> bool {
     matches!(c, '–' | '—' | '‘' | '’' | '“' | '”' | '…' | '•')
 }
 
-/// Repairs one line (no `\n` inside). Returns the fixes, in order, as byte ranges of `line`,
-/// and whether one of them was sure. `carry`: an earlier pass on this line was sure, so a
-/// lost-0xA0 repair (`Ã ` → `à `) needs less evidence.
-pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
+/// Repairs one layer of damage in one line (no `\n` inside). Returns the fixes, in order, as
+/// byte ranges of `line`.
+pub(super) fn repair_line(line: &str) -> Vec<Fix> {
     if !has_suspect_bytes(line.as_bytes()) {
-        return (Vec::new(), false);
+        return Vec::new();
     }
     let chars: Vec<char> = line.chars().collect();
     let runs = find_runs(&chars);
@@ -399,15 +443,22 @@ pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
     let best_gain = |row: &[Option<Candidate>]| {
         row.iter()
             .flatten()
-            .map(|c| c.gain)
+            .map(|c| c.gain - c.prior)
             .fold(f32::NEG_INFINITY, f32::max)
     };
-    let sure = table.iter().any(|row| best_gain(row) >= THRESHOLD_SURE);
+    // Sure: one strong repair, or two that each stand alone.
+    let sure = table.iter().any(|row| best_gain(row) >= THRESHOLD_SURE)
+        || table
+            .iter()
+            .filter(|row| best_gain(row) >= THRESHOLD_ALONE)
+            .count()
+            >= 2;
+    // On a line with a sure repair, every code page competes on its own evidence.
     let bar_for = |c: &Candidate| {
-        if sure || (carry && c.spaces_used) {
+        if sure {
             THRESHOLD_BESIDE
         } else {
-            THRESHOLD_ALONE
+            THRESHOLD_ALONE + c.prior
         }
     };
     // The code page that explains the most of this line wins ties inside it.
@@ -417,7 +468,7 @@ pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
             if let (Some(c), Some(t)) = (c, totals.get_mut(k))
                 && acceptable(c, bar_for(c))
             {
-                *t += c.gain;
+                *t += c.gain - c.prior;
             }
         }
     }
@@ -440,7 +491,7 @@ pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
             .or_else(|| {
                 row.iter().flatten().filter(ok).fold(None, |best: Option<&Candidate>, c| {
                     match best {
-                        Some(b) if b.gain >= c.gain => Some(b),
+                        Some(b) if b.gain - b.prior >= c.gain - c.prior => Some(b),
                         _ => Some(c),
                     }
                 })
@@ -451,9 +502,9 @@ pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
     }
     // One lone two-byte repair in a line that also holds correct typographic punctuation
     // (`Bremer/Mccoy – DrÃ¥ber`): the line was decoded right; the odd pair is likely intended.
-    if !carry
-        && let [(k, c)] = accepted.as_slice()
+    if let [(k, c)] = accepted.as_slice()
         && c.sequences == 1
+        && runs.get(*k).is_some_and(|r| r.end - r.start == 2)
     {
         let lone_punct = runs.iter().enumerate().any(|(j, r)| {
             j != *k
@@ -462,7 +513,7 @@ pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
                     .is_some_and(|s| s.iter().all(|&ch| is_typographic(ch)))
         });
         if lone_punct {
-            return (Vec::new(), false);
+            return Vec::new();
         }
     }
     let mut offsets = Vec::with_capacity(chars.len() + 1);
@@ -472,6 +523,21 @@ pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
         pos += ch.len_utf8();
     }
     offsets.push(pos);
+    if std::env::var_os("MOJI_DEBUG").is_some() {
+        for (k, row) in table.iter().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                if let Some(c) = c {
+                    eprintln!(
+                        "run {k} cp {j} -> {:?} gain {} prior {} final {}",
+                        c.text.iter().collect::<String>(),
+                        c.gain,
+                        c.prior,
+                        c.final_cost
+                    );
+                }
+            }
+        }
+    }
     let fixes = accepted
         .into_iter()
         .filter_map(|(k, c)| {
@@ -485,7 +551,7 @@ pub(super) fn repair_line(line: &str, carry: bool) -> (Vec<Fix>, bool) {
             })
         })
         .collect();
-    (fixes, sure)
+    fixes
 }
 
 /// C1 controls that windows-1252 defines as punctuation (`\u{93}` for `“`): a latin-1 reader
@@ -532,10 +598,8 @@ pub(super) fn repair_line_text(line: &str) -> Option<String> {
     }
     let mut current = line.to_string();
     let mut changed = false;
-    let mut carry = false;
     for _ in 0..MAX_LAYERS + 1 {
-        let (fixes, sure) = repair_line(&current, carry);
-        carry |= sure;
+        let fixes = repair_line(&current);
         if fixes.is_empty() {
             break;
         }

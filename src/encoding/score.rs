@@ -22,7 +22,7 @@ fn lead_weight(c: char) -> f32 {
         '¬' | 'ƒ' | '≈' | '◊' | 'ÿ' | 'Ÿ' => 2.0,
         // Other three-byte leads through latin-1 (E0..EF) and mac-roman E2 (`‚`).
         'à'..='ï' | '‚' | 'в' | 'П' | 'Ń' | 'Ř' | 'Ů' | 'Č' => 1.0,
-        '\u{2500}'..='\u{259F}' => 0.5,
+        '\u{2500}'..='\u{259F}' => 1.0,
         'ñ'..='ô' => 1.0,
         _ => 0.0,
     }
@@ -94,6 +94,8 @@ fn char_cost(c: char) -> f32 {
         0x180..=0x24F => 1.5,
         0x250..=0x2AF => 3.0,
         0x2C6 | 0x2C7 | 0x2D8..=0x2DD => 1.0,
+        // Combining marks are rare in composed text, and mac-roman readings make them.
+        0x300..=0x36F => 0.5,
         0x1D00..=0x1DBF => 3.0,
         0x700..=0x7FF => 2.0,
         0xE000..=0xF8FF => 4.0,
@@ -122,6 +124,10 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         // `’s`, `’t`: an apostrophe, not a continuation byte.
         if b == '’' && after.is_some_and(|n| n.is_ascii_alphabetic()) {
             cw = 0.0;
+        }
+        // After the two commonest leads, even mild punctuation is suspicious (`OÃ™`).
+        if matches!(a, 'Ã' | 'Â') && cw > 0.0 {
+            cw = cw.max(1.0);
         }
         // `√π`, `√2`: real mathematics.
         if a == '√' && (script(b) == Some(Script::Greek) || b.is_ascii()) {
@@ -156,7 +162,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         cost += if a.is_ascii() || b.is_ascii() {
             1.0
         } else {
-            2.0
+            3.0
         };
     }
     // A symbol between two letters (`n÷m`) is rarely meant.
@@ -171,7 +177,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     }
     // A combining mark after a space or punctuation has nothing to combine with.
     if ('\u{300}'..='\u{36F}').contains(&b) && !a.is_alphanumeric() {
-        cost += 1.0;
+        cost += 2.0;
     }
     cost
 }
@@ -197,6 +203,15 @@ pub(super) fn cost(before: &[char], text: &[char], after: &[char]) -> f32 {
             && !b.is_ascii()
             && b.is_lowercase()
             && a.is_uppercase()
+            && window.get(i - 2).is_some_and(|c| c.is_uppercase())
+        {
+            total += 3.0;
+        }
+        // ... or squeezed between capitals (`MģÄM`).
+        if i >= 2
+            && !a.is_ascii()
+            && a.is_lowercase()
+            && b.is_uppercase()
             && window.get(i - 2).is_some_and(|c| c.is_uppercase())
         {
             total += 3.0;
