@@ -94,6 +94,18 @@ pub fn repair_markdown(text: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diag
     (edits, diags)
 }
 
+/// Makes mojibake on purpose: the UTF-8 bytes of `text` read through `code_page`
+/// (`windows-1252`, `latin-1`, `mac-roman`, `windows-1250`, `windows-1251`, `cp437`,
+/// `iso-8859-2`, `windows-1257`). `None` for an unknown name. For tests and benchmarks.
+#[doc(hidden)]
+pub fn simulate_mojibake(text: &str, code_page: &str) -> Option<String> {
+    if code_page == "latin-1" {
+        return Some(text.bytes().map(char::from).collect());
+    }
+    let cp = codepage::ALL.iter().find(|cp| cp.name == code_page)?;
+    Some(text.bytes().map(|b| cp.decode_byte(b)).collect())
+}
+
 /// Repairs plain text (no Markdown awareness), keeping its line structure. `None` when
 /// nothing changes.
 pub fn repair_text(text: &str) -> Option<String> {

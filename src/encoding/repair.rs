@@ -409,9 +409,10 @@ fn find_runs(chars: &[char]) -> Vec<Run> {
     runs
 }
 
-/// Typographic punctuation that a correctly decoded line may hold on its own.
+/// Dashes that a correctly decoded line holds on their own (` – `); as mojibake they would
+/// show as `â€“`.
 fn is_typographic(c: char) -> bool {
-    matches!(c, '–' | '—' | '‘' | '’' | '“' | '”' | '…' | '•')
+    matches!(c, '–' | '—')
 }
 
 /// Repairs one layer of damage in one line (no `\n` inside). Returns the fixes, in order, as
@@ -453,23 +454,21 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
             .filter(|row| best_gain(row) >= THRESHOLD_ALONE)
             .count()
             >= 2;
-    // On a line with a sure repair, every code page competes on its own evidence.
-    let bar_for = |c: &Candidate| {
-        if sure {
-            THRESHOLD_BESIDE
-        } else {
-            THRESHOLD_ALONE + c.prior
-        }
-    };
     // The code page that explains the most of this line wins ties inside it.
     let mut totals = [0.0f32; codepage::ALL.len()];
     for row in &table {
         for (k, c) in row.iter().enumerate() {
             if let (Some(c), Some(t)) = (c, totals.get_mut(k))
-                && acceptable(c, bar_for(c))
+                && acceptable(c, THRESHOLD_BESIDE)
             {
-                *t += c.gain - c.prior;
+                *t += c.gain;
             }
+        }
+    }
+    // The prior counts once per line, not once per run.
+    for (t, cp) in totals.iter_mut().zip(codepage::ALL) {
+        if !std::ptr::eq(cp, &codepage::W1252) {
+            *t -= CODE_PAGE_PRIOR;
         }
     }
     let dominant = (0..totals.len())
@@ -480,13 +479,16 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
                 .then(b.cmp(&a))
         })
         .unwrap_or(0);
+    // On a line with a sure repair, that line's code page needs little more evidence; any
+    // other code page must stand alone.
+    let beside = |c: &&Candidate| sure && acceptable(c, THRESHOLD_BESIDE);
+    let ok = |c: &&Candidate| acceptable(c, THRESHOLD_ALONE + c.prior);
     let mut accepted: Vec<(usize, &Candidate)> = Vec::new();
     for (k, row) in table.iter().enumerate() {
-        let ok = |c: &&Candidate| acceptable(c, bar_for(c));
         let pick = row
             .get(dominant)
             .and_then(Option::as_ref)
-            .filter(ok)
+            .filter(|c| beside(c) || ok(c))
             .filter(|c| c.gain + 1.0 >= best_gain(row))
             .or_else(|| {
                 row.iter().flatten().filter(ok).fold(None, |best: Option<&Candidate>, c| {

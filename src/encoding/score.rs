@@ -18,6 +18,8 @@ fn lead_weight(c: char) -> f32 {
         // E2 (punctuation) through latin-1; F0 (emoji).
         'â' | 'ð' => 2.0,
         'À'..='ß' => 2.0,
+        // Windows-1251 C3..C6 (`Г©` for `é`, `Д“` for `ē`).
+        'Г' | 'Д' | 'Е' | 'Ж' => 1.5,
         // Mac-roman leads that show as symbols.
         '¬' | 'ƒ' | '≈' | '◊' | 'ÿ' | 'Ÿ' => 2.0,
         // Other three-byte leads through latin-1 (E0..EF) and mac-roman E2 (`‚`).
