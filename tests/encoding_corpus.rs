@@ -41,7 +41,11 @@ fn clean_corpus_is_untouched() {
             changed.push(format!("{l}\n  -> {out}"));
         }
     }
-    assert!(changed.is_empty(), "false positives:\n{}", changed.join("\n"));
+    assert!(
+        changed.is_empty(),
+        "false positives:\n{}",
+        changed.join("\n")
+    );
     // The whole file at once too (line structure, blank lines, comments).
     let whole = include_str!("fixtures/encoding/clean.txt");
     assert_eq!(repair_text(whole), None);
@@ -63,11 +67,11 @@ fn broken_corpus_is_repaired() {
                 cases.push((b, l.clone()));
             }
             // Only the first non-ASCII word broken; the rest of the line stays correct.
-            if let Some(word) = l.split(' ').find(|w| !w.is_ascii()) {
-                if let Some(bw) = break_text(word, layers) {
-                    let partial = l.replacen(word, &bw, 1);
-                    cases.push((partial, l.clone()));
-                }
+            if let Some(word) = l.split(' ').find(|w| !w.is_ascii())
+                && let Some(bw) = break_text(word, layers)
+            {
+                let partial = l.replacen(word, &bw, 1);
+                cases.push((partial, l.clone()));
             }
             for (broken, want) in cases {
                 if broken == want {
@@ -78,7 +82,9 @@ fn broken_corpus_is_repaired() {
                 if got == want {
                     fixed += 1;
                 } else {
-                    failures.push(format!("{layers:?}\n  in : {broken}\n  got: {got}\n  want: {want}"));
+                    failures.push(format!(
+                        "{layers:?}\n  in : {broken}\n  got: {got}\n  want: {want}"
+                    ));
                 }
                 // Repairing the repair changes nothing (idempotence).
                 if repair_text(&got).is_some() && got == want {
@@ -96,5 +102,5 @@ fn broken_corpus_is_repaired() {
         eprintln!("{f}");
     }
     assert_eq!(fp, 0, "a repaired line changed again");
-    assert!(rate >= 0.90, "fix rate {rate:.3} below target");
+    assert!(rate >= 0.93, "fix rate {rate:.3} below target");
 }

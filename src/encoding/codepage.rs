@@ -54,7 +54,8 @@ impl CodePage {
             return u8::try_from(cp).ok();
         }
         let reverse = self.reverse.get_or_init(|| {
-            let mut v: Vec<(char, u8)> = (0x80u8..=0xFF).map(|b| (self.decode_byte(b), b)).collect();
+            let mut v: Vec<(char, u8)> =
+                (0x80u8..=0xFF).map(|b| (self.decode_byte(b), b)).collect();
             v.sort_unstable();
             v
         });

@@ -266,7 +266,10 @@ fn hunks(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
                 old_len,
                 new_index,
                 new_len,
-            } => (old_index..old_index + old_len, new_index..new_index + new_len),
+            } => (
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
         };
         if let Some(last) = groups.last_mut() {
             let gap = a.get(last.0.end..or.start).unwrap_or(&[]);
@@ -316,7 +319,10 @@ mod tests {
     #[test]
     fn repairs_common_shapes() {
         assert_eq!(repair_text("Letâ€™s go").as_deref(), Some("Let’s go"));
-        assert_eq!(repair_text("cafÃ© au lait").as_deref(), Some("café au lait"));
+        assert_eq!(
+            repair_text("cafÃ© au lait").as_deref(),
+            Some("café au lait")
+        );
         assert_eq!(repair_text("plain ascii"), None);
         assert_eq!(repair_text("déjà vu, naïve, Ελληνικά"), None);
     }
@@ -328,7 +334,11 @@ mod tests {
         assert_eq!(edits.len(), 1);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, CODE_REPAIRED);
-        assert!(diags[0].message.contains("`Letâ€™s` → `Let’s`"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("`Letâ€™s` → `Let’s`"),
+            "{}",
+            diags[0].message
+        );
         let out = crate::markdown::apply_edits(md, &edits).unwrap();
         assert_eq!(out, "Let’s go `Letâ€™s` here.\n\n```\nLetâ€™s\n```\n");
     }

@@ -59,7 +59,6 @@ enum Unit {
     Other,
 }
 
-
 fn seq_len(lead: u8) -> usize {
     match lead {
         0xC2..=0xDF => 2,
@@ -111,8 +110,6 @@ struct Decoded {
     /// Evidence from the multi-byte sequences found.
     bonus: f32,
     sequences: usize,
-    /// A space stood for a lost 0xA0 byte.
-    spaces_used: bool,
 }
 
 /// The windows-1252 punctuation a C1 control stands for, or the character itself.
@@ -137,7 +134,6 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
     let mut out = Vec::with_capacity(run.len());
     let mut bonus = 0.0;
     let mut sequences = 0;
-    let mut spaces_used = false;
     let mut consumed = 0;
     let mut i = 0;
     while let Some(&c) = run.get(i) {
@@ -170,19 +166,19 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
         let mut grave = false;
         let mut lost = false;
         let mut ok = true;
-        for k in 1..need {
+        for (k, slot) in bytes.iter_mut().enumerate().take(need).skip(1) {
             match units.get(i + k) {
-                Some(Unit::Byte(b)) if is_cont(*b) => bytes[k] = *b,
+                Some(Unit::Byte(b)) if is_cont(*b) => *slot = *b,
                 Some(Unit::Space) => {
-                    bytes[k] = 0xA0;
+                    *slot = 0xA0;
                     used_space = true;
                 }
                 Some(Unit::Lost) => {
                     lost = true;
-                    bytes[k] = 0x80;
+                    *slot = 0x80;
                 }
                 None if k == 1 && need == 2 && lead == 0xC3 && lost_a0_after => {
-                    bytes[k] = 0xA0;
+                    *slot = 0xA0;
                     grave = true;
                 }
                 _ => {
@@ -192,11 +188,12 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
             }
         }
         let decoded = if ok {
+            let seq = bytes.get(..need).unwrap_or(&[]);
             if lost {
                 // Only when the rest of the sequence is well formed as far as we can tell.
-                decode_seq(&bytes[..need]).map(|_| '\u{FFFD}')
+                decode_seq(seq).map(|_| '\u{FFFD}')
             } else {
-                decode_seq(&bytes[..need])
+                decode_seq(seq)
             }
         } else {
             None
@@ -223,7 +220,6 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
                 if grave {
                     bonus += 1.0;
                 }
-                spaces_used |= used_space || grave;
                 consumed += need.min(run.len() - i);
                 sequences += 1;
                 i += need.min(run.len() - i);
@@ -236,12 +232,13 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
     }
     // In a hopeless garble a few sequences decode by chance among many that do not
     // (`ã†â€™ãƒâ€`); real mojibake decodes almost whole.
-    (sequences > 0 && consumed * 2 >= run.iter().filter(|&&c| c != ' ').count()).then_some(Decoded {
-        text: out,
-        bonus,
-        sequences,
-        spaces_used,
-    })
+    (sequences > 0 && consumed * 2 >= run.iter().filter(|&&c| c != ' ').count()).then_some(
+        Decoded {
+            text: out,
+            bonus,
+            sequences,
+        },
+    )
 }
 
 /// Best repair of one run through a chain starting with one code page.
@@ -252,7 +249,6 @@ struct Candidate {
     prior: f32,
     sequences: usize,
     final_cost: f32,
-    spaces_used: bool,
 }
 
 /// Context of a run in its line: up to two characters each side.
@@ -324,7 +320,6 @@ fn candidate(run: &[char], cp: &CodePage, ctx: &Ctx<'_>) -> Option<Candidate> {
         prior,
         sequences: d.sequences,
         final_cost,
-        spaces_used: d.spaces_used,
     })
 }
 
@@ -368,8 +363,7 @@ fn find_runs(chars: &[char]) -> Vec<Run> {
         }
         let start = i;
         let mut end = i + 1;
-        loop {
-            let Some(&c) = chars.get(end) else { break };
+        while let Some(&c) = chars.get(end) {
             let prev = chars.get(end - 1).copied().unwrap_or(' ');
             let next = chars.get(end + 1).copied();
             let take = if !c.is_ascii() {
@@ -428,7 +422,9 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
     for run in &runs {
         let slice = chars.get(run.start..run.end).unwrap_or(&[]);
         let ctx = Ctx {
-            before: chars.get(run.start.saturating_sub(2)..run.start).unwrap_or(&[]),
+            before: chars
+                .get(run.start.saturating_sub(2)..run.start)
+                .unwrap_or(&[]),
             after: chars
                 .get(run.end..(run.end + 2).min(chars.len()))
                 .unwrap_or(&[]),
@@ -491,12 +487,13 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
             .filter(|c| beside(c) || ok(c))
             .filter(|c| c.gain + 1.0 >= best_gain(row))
             .or_else(|| {
-                row.iter().flatten().filter(ok).fold(None, |best: Option<&Candidate>, c| {
-                    match best {
+                row.iter()
+                    .flatten()
+                    .filter(ok)
+                    .fold(None, |best: Option<&Candidate>, c| match best {
                         Some(b) if b.gain - b.prior >= c.gain - c.prior => Some(b),
                         _ => Some(c),
-                    }
-                })
+                    })
             });
         if let Some(c) = pick {
             accepted.push((k, c));
@@ -525,22 +522,7 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
         pos += ch.len_utf8();
     }
     offsets.push(pos);
-    if std::env::var_os("MOJI_DEBUG").is_some() {
-        for (k, row) in table.iter().enumerate() {
-            for (j, c) in row.iter().enumerate() {
-                if let Some(c) = c {
-                    eprintln!(
-                        "run {k} cp {j} -> {:?} gain {} prior {} final {}",
-                        c.text.iter().collect::<String>(),
-                        c.gain,
-                        c.prior,
-                        c.final_cost
-                    );
-                }
-            }
-        }
-    }
-    let fixes = accepted
+    accepted
         .into_iter()
         .filter_map(|(k, c)| {
             let run = runs.get(k)?;
@@ -552,8 +534,7 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
                 replacement,
             })
         })
-        .collect();
-    fixes
+        .collect()
 }
 
 /// C1 controls that windows-1252 defines as punctuation (`\u{93}` for `“`): a latin-1 reader

@@ -35,14 +35,18 @@ fn cont_weight(c: char) -> f32 {
     match c {
         '\u{80}'..='\u{9F}' => 2.0,
         // Punctuation that often follows a word in real text.
-        '…' | '’' | '”' | '“' | '‘' | '–' | '—' | '®' | 'ª' | 'º' | '\u{A0}' | '›' | '»' => 1.0,
+        '…' | '’' | '”' | '“' | '‘' | '–' | '—' | '®' | 'ª' | 'º' | '\u{A0}' | '›' | '»' => {
+            1.0
+        }
         '™' => 0.5,
         // A byte a lossy decoder replaced.
         '\u{FFFD}' => 1.5,
         '?' => 1.0,
         // Spacing accents at 0x80..=0xBF of windows-1250 and friends.
         'ˇ' | '˘' | '˙' | '˛' | '˝' => 2.0,
-        '¡'..='¿' | '€' | '‚' | 'ƒ' | '„' | '†' | '‡' | 'ˆ' | '‰' | '‹' | '•' | '˜' => 2.0,
+        '¡'..='¿' | '€' | '‚' | 'ƒ' | '„' | '†' | '‡' | 'ˆ' | '‰' | '‹' | '•' | '˜' => {
+            2.0
+        }
         'Š' | 'Œ' | 'Ž' | 'š' | 'œ' | 'ž' | 'Ÿ' => 1.5,
         '≠' | '∞' | '≤' | '≥' | '∂' | '∑' | '∏' | 'π' | '∫' | 'Ω' => 2.0,
         // cp437 0xB0..=0xBF and friends.
@@ -188,12 +192,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
 /// context characters are not priced alone, only their pairs with the text).
 pub(super) fn cost(before: &[char], text: &[char], after: &[char]) -> f32 {
     let mut total: f32 = text.iter().map(|&c| char_cost(c)).sum();
-    let window: Vec<char> = before
-        .iter()
-        .chain(text)
-        .chain(after)
-        .copied()
-        .collect();
+    let window: Vec<char> = before.iter().chain(text).chain(after).copied().collect();
     for i in 1..window.len() {
         let (Some(&a), Some(&b)) = (window.get(i - 1), window.get(i)) else {
             continue;
@@ -240,7 +239,15 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_cheap() {
-        for s in ["naïve café", "Ελληνικά", "дорога", "日本語", "Łódź", "ação", "It’s"] {
+        for s in [
+            "naïve café",
+            "Ελληνικά",
+            "дорога",
+            "日本語",
+            "Łódź",
+            "ação",
+            "It’s",
+        ] {
             assert!(c(s) < 1.0, "{s}: {}", c(s));
         }
     }
