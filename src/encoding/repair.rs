@@ -270,10 +270,14 @@ fn cost_repaired(ctx: &Ctx<'_>, text: &[char]) -> f32 {
 /// first layer whose result still looks broken (`Г‚ВЈ` → `Â£` → `£`) is judged by where it
 /// leads. Returns the deepest text and the extra evidence.
 fn look_ahead(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32) {
-    if depth >= MAX_LAYERS {
+    if depth >= MAX_LAYERS || text.len() < 2 {
         return (text, 0.0);
     }
     let here = cost_repaired(ctx, &text);
+    // Clean already: no further layer can win by the margin it needs.
+    if here < 1.0 {
+        return (text, 0.0);
+    }
     let mut best: Option<(Vec<char>, f32, f32)> = None;
     for cp in codepage::ALL {
         let Some(d) = decode_run(&text, cp, ctx.lost_a0_after) else {
@@ -421,6 +425,11 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
     let mut table: Vec<Vec<Option<Candidate>>> = Vec::with_capacity(runs.len());
     for run in &runs {
         let slice = chars.get(run.start..run.end).unwrap_or(&[]);
+        // A lone non-ASCII character (`é` in `café`) cannot hold a multi-byte sequence.
+        if slice.len() < 2 && !run.lost_a0_after {
+            table.push(Vec::new());
+            continue;
+        }
         let ctx = Ctx {
             before: chars
                 .get(run.start.saturating_sub(2)..run.start)

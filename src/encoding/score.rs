@@ -192,19 +192,29 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
 /// context characters are not priced alone, only their pairs with the text).
 pub(super) fn cost(before: &[char], text: &[char], after: &[char]) -> f32 {
     let mut total: f32 = text.iter().map(|&c| char_cost(c)).sum();
-    let window: Vec<char> = before.iter().chain(text).chain(after).copied().collect();
-    for i in 1..window.len() {
-        let (Some(&a), Some(&b)) = (window.get(i - 1), window.get(i)) else {
+    let (nb, nt) = (before.len(), text.len());
+    // The window before + text + after, without allocating it.
+    let at = |i: usize| -> Option<char> {
+        if i < nb {
+            before.get(i).copied()
+        } else if i < nb + nt {
+            text.get(i - nb).copied()
+        } else {
+            after.get(i - nb - nt).copied()
+        }
+    };
+    for i in 1..nb + nt + after.len() {
+        let (Some(a), Some(b)) = (at(i - 1), at(i)) else {
             continue;
         };
-        total += pair_cost(a, b, window.get(i + 1).copied());
+        total += pair_cost(a, b, at(i + 1));
         // A lower-case letter closing an ALL-CAPS word (`AHř`, `SÖģ`) is a sign of a
         // wrong decode.
         if i >= 2
             && !b.is_ascii()
             && b.is_lowercase()
             && a.is_uppercase()
-            && window.get(i - 2).is_some_and(|c| c.is_uppercase())
+            && at(i - 2).is_some_and(|c| c.is_uppercase())
         {
             total += 3.0;
         }
@@ -213,7 +223,7 @@ pub(super) fn cost(before: &[char], text: &[char], after: &[char]) -> f32 {
             && !a.is_ascii()
             && a.is_lowercase()
             && b.is_uppercase()
-            && window.get(i - 2).is_some_and(|c| c.is_uppercase())
+            && at(i - 2).is_some_and(|c| c.is_uppercase())
         {
             total += 3.0;
         }
