@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::codepage::{self, CodePage};
-use super::score::cost;
+use super::score::{cost, is_alpha};
 
 /// Deepest layering tried (UTF-8 read as a code page, then that result read again, ...).
 const MAX_LAYERS: usize = 3;
@@ -298,13 +298,12 @@ fn look_ahead(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32) 
 }
 
 /// The repair of `run` whose first layer is read through `cp`.
-fn candidate(run: &[char], cp: &CodePage, ctx: &Ctx<'_>) -> Option<Candidate> {
+fn candidate(run: &[char], before: f32, cp: &CodePage, ctx: &Ctx<'_>) -> Option<Candidate> {
     let d = decode_run(run, cp, ctx.lost_a0_after)?;
     // One layer per pass: the replacement is this layer only, and deeper layers are judged in
     // the next pass on the whole line, exactly as if the text had arrived one layer less
     // broken. The look-ahead only informs whether this layer is worth taking.
     let (deepest, b2) = look_ahead(d.text.clone(), ctx, 1);
-    let before = cost(ctx.before, run, ctx.after);
     let final_cost = cost_repaired(ctx, &deepest);
     let mut gain = before - final_cost + d.bonus + b2;
     // Windows-1252 (with latin-1) is by far the commonest wrong reading; others must do better
@@ -315,7 +314,7 @@ fn candidate(run: &[char], cp: &CodePage, ctx: &Ctx<'_>) -> Option<Candidate> {
         CODE_PAGE_PRIOR
     };
     // Symbols turning into symbols (`¬´` → `«`) prove little.
-    if !run.iter().any(|c| c.is_alphabetic()) && !deepest.iter().any(|c| c.is_alphabetic()) {
+    if !run.iter().any(|&c| is_alpha(c)) && !deepest.iter().any(|&c| is_alpha(c)) {
         gain *= 0.5;
     }
     Some(Candidate {
@@ -382,7 +381,7 @@ fn find_runs(chars: &[char]) -> Vec<Run> {
                         // into a space.
                         || (is_two_byte_lead(prev)
                             && !is_c3_image(prev)
-                            && (end < 2 || chars.get(end - 2).is_none_or(|p| !p.is_alphabetic()))
+                            && (end < 2 || chars.get(end - 2).is_none_or(|&p| !is_alpha(p)))
                             && next.is_some_and(|n| n.is_ascii_lowercase()))
                         || (is_c3_image(prev)
                             && (next == Some(' ')
@@ -439,10 +438,11 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
                 .unwrap_or(&[]),
             lost_a0_after: run.lost_a0_after,
         };
+        let before = cost(ctx.before, slice, ctx.after);
         table.push(
             codepage::ALL
                 .iter()
-                .map(|cp| candidate(slice, cp, &ctx))
+                .map(|cp| candidate(slice, before, cp, &ctx))
                 .collect(),
         );
     }

@@ -54,8 +54,19 @@ fn cont_weight(c: char) -> f32 {
         // Rare Cyrillic letters that windows-1251 puts at 0x80..=0xBF.
         'Ђ' | 'Ѓ' | 'ѓ' | 'Љ' | 'Њ' | 'Ќ' | 'Ћ' | 'Џ' | 'ђ' | 'љ' | 'њ' | 'ќ' | 'ћ' | 'џ' | 'Ў'
         | 'ў' | 'Ј' | 'Ґ' | 'ґ' | 'Ѕ' | 'ѕ' | 'ј' => 1.5,
-        c if c.is_alphabetic() && !c.is_ascii() => 0.5,
+        c if !c.is_ascii() && is_alpha(c) => 0.5,
         _ => 0.0,
+    }
+}
+
+/// `char::is_alphabetic`, answered without a table lookup for the blocks mojibake lives in.
+pub(super) fn is_alpha(c: char) -> bool {
+    match u32::from(c) {
+        0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xB5 | 0xBA => true,
+        0..=0xBF | 0xD7 | 0xF7 => false,
+        0xC0..=0x24F => true,
+        0x2000..=0x2BFF => false,
+        _ => c.is_alphabetic(),
     }
 }
 
@@ -72,7 +83,7 @@ enum Script {
 }
 
 fn script(c: char) -> Option<Script> {
-    if !c.is_alphabetic() {
+    if !is_alpha(c) {
         return None;
     }
     Some(match u32::from(c) {
@@ -156,7 +167,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         }
         (Some(sa), Some(sb)) if sa != sb => cost += 2.0,
         (Some(s), None) | (None, Some(s)) if s != Script::Latin => {
-            let other = if script(a).is_some() { b } else { a };
+            let other = if is_alpha(a) { b } else { a };
             if other.is_ascii_digit() {
                 cost += 1.0;
             }
@@ -164,7 +175,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         _ => {}
     }
     let is_box = |c: char| ('\u{2500}'..='\u{259F}').contains(&c);
-    if (is_box(a) && b.is_alphabetic()) || (is_box(b) && a.is_alphabetic()) {
+    if (is_box(a) && is_alpha(b)) || (is_box(b) && is_alpha(a)) {
         cost += if a.is_ascii() || b.is_ascii() {
             1.0
         } else {
@@ -172,17 +183,17 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         };
     }
     // A symbol between two letters (`n÷m`) is rarely meant.
-    if a.is_alphabetic()
-        && after.is_some_and(char::is_alphabetic)
+    if is_alpha(a)
+        && after.is_some_and(is_alpha)
         && !b.is_ascii()
-        && !b.is_alphanumeric()
+        && !(is_alpha(b) || b.is_ascii_digit())
         && !matches!(b, '’' | '‘' | '\u{A0}' | '·' | '\u{AD}' | '–' | '—')
         && !('\u{300}'..='\u{36F}').contains(&b)
     {
         cost += 1.5;
     }
     // A combining mark after a space or punctuation has nothing to combine with.
-    if ('\u{300}'..='\u{36F}').contains(&b) && !a.is_alphanumeric() {
+    if ('\u{300}'..='\u{36F}').contains(&b) && !(is_alpha(a) || a.is_ascii_digit()) {
         cost += 2.0;
     }
     cost
