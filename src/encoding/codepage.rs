@@ -87,6 +87,74 @@ pub(super) static ALL: [&CodePage; 7] = [
     &W1252, &MAC_ROMAN, &W1250, &W1251, &CP437, &ISO8859_2, &W1257,
 ];
 
+/// What a character can be in each candidate code page: bit `k` of the low byte says it is a
+/// UTF-8 lead byte (0xC2..=0xF4) in `ALL[k]`, bit `k` of the high byte a continuation byte
+/// (0x80..=0xBF). One table, built on first use, lets clean text skip every per-code-page
+/// attempt with a single lookup per character.
+pub(super) fn roles(c: char) -> u16 {
+    static TABLE: OnceLock<(Vec<u16>, Vec<(char, u16)>)> = OnceLock::new();
+    let (low, high) = TABLE.get_or_init(|| {
+        let mut low = vec![0u16; 0x800];
+        let mut high: Vec<(char, u16)> = Vec::new();
+        for (k, cp) in ALL.iter().enumerate() {
+            for b in 0x80u8..=0xFF {
+                let role: u16 = match b {
+                    0x80..=0xBF => 0x100 << k,
+                    0xC2..=0xF4 => 1 << k,
+                    _ => 0,
+                };
+                let c = cp.decode_byte(b);
+                if let Some(slot) = low.get_mut(u32::from(c) as usize) {
+                    *slot |= role;
+                } else {
+                    high.push((c, role));
+                }
+            }
+            if cp.c1_sloppy {
+                // A latin-1 reader turns any C1 byte into its control character.
+                for slot in low.get_mut(0x80..0xA0).into_iter().flatten() {
+                    *slot |= 0x100 << k;
+                }
+            }
+        }
+        high.sort_unstable();
+        let mut merged: Vec<(char, u16)> = Vec::with_capacity(high.len());
+        for (c, r) in high {
+            match merged.last_mut() {
+                Some(last) if last.0 == c => last.1 |= r,
+                _ => merged.push((c, r)),
+            }
+        }
+        (low, merged)
+    });
+    match c {
+        // Stand-ins for a lost byte (`?`, U+FFFD, a space for 0xA0) continue anything.
+        ' ' | '?' | '\u{FFFD}' => 0xFF00,
+        c => low.get(u32::from(c) as usize).copied().unwrap_or_else(|| {
+            high.binary_search_by_key(&c, |&(ch, _)| ch)
+                .ok()
+                .and_then(|i| high.get(i))
+                .map_or(0, |&(_, r)| r)
+        }),
+    }
+}
+
+/// Code pages (bits of `ALL` indices) in which `run` holds a lead byte followed by something
+/// that can continue it; `lost_a0_after` also counts a lead at the very end.
+pub(super) fn possible_pages(run: &[char], lost_a0_after: bool) -> u8 {
+    let mut mask: u16 = 0;
+    let mut prev_lead: u16 = 0;
+    for &c in run {
+        let r = roles(c);
+        mask |= prev_lead & (r >> 8);
+        prev_lead = r & 0xFF;
+    }
+    if lost_a0_after {
+        mask |= prev_lead;
+    }
+    (mask & 0xFF) as u8
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,14 +123,30 @@ pub(super) fn c1_to_punct(c: char) -> char {
 /// Reads `run` through `cp` once. `lost_a0_after`: the run is followed by a space that may
 /// have eaten a trailing 0xA0 (`voilÃ le` for `voilà le`).
 fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decoded> {
-    let units: Vec<Unit> = run
-        .iter()
-        .map(|&c| match c {
-            ' ' => Unit::Space,
-            '?' | '\u{FFFD}' => Unit::Lost,
-            c => cp.encode_char(c).map_or(Unit::Other, Unit::Byte),
-        })
-        .collect();
+    let unit = |c: char| match c {
+        ' ' => Unit::Space,
+        '?' | '\u{FFFD}' => Unit::Lost,
+        c => cp.encode_char(c).map_or(Unit::Other, Unit::Byte),
+    };
+    // Cheap pre-scan without allocating: is there any lead byte followed by something that
+    // can continue it? Clean text almost never has one.
+    let mut possible = false;
+    let mut prev_lead = false;
+    for (k, &c) in run.iter().enumerate() {
+        let u = unit(c);
+        if prev_lead && matches!(u, Unit::Space | Unit::Lost | Unit::Byte(0x80..=0xBF)) {
+            possible = true;
+            break;
+        }
+        prev_lead = matches!(u, Unit::Byte(b) if seq_len(b) > 0);
+        if prev_lead && lost_a0_after && k + 1 == run.len() {
+            possible = true;
+        }
+    }
+    if !possible {
+        return None;
+    }
+    let units: Vec<Unit> = run.iter().map(|&c| unit(c)).collect();
     let mut out = Vec::with_capacity(run.len());
     let mut bonus = 0.0;
     let mut sequences = 0;
@@ -298,8 +314,15 @@ fn look_ahead(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32) 
 }
 
 /// The repair of `run` whose first layer is read through `cp`.
-fn candidate(run: &[char], before: f32, cp: &CodePage, ctx: &Ctx<'_>) -> Option<Candidate> {
+fn candidate(
+    run: &[char],
+    before: &mut Option<f32>,
+    cp: &CodePage,
+    ctx: &Ctx<'_>,
+) -> Option<Candidate> {
     let d = decode_run(run, cp, ctx.lost_a0_after)?;
+    // The run's own cost, computed once and only when some reading decodes.
+    let before = *before.get_or_insert_with(|| cost(ctx.before, run, ctx.after));
     // One layer per pass: the replacement is this layer only, and deeper layers are judged in
     // the next pass on the whole line, exactly as if the text had arrived one layer less
     // broken. The look-ahead only informs whether this layer is worth taking.
@@ -424,8 +447,10 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
     let mut table: Vec<Vec<Option<Candidate>>> = Vec::with_capacity(runs.len());
     for run in &runs {
         let slice = chars.get(run.start..run.end).unwrap_or(&[]);
-        // A lone non-ASCII character (`é` in `café`) cannot hold a multi-byte sequence.
-        if slice.len() < 2 && !run.lost_a0_after {
+        // No lead followed by a possible continuation in any code page (a lone `é`, a clean
+        // Cyrillic word): nothing to try.
+        let pages = codepage::possible_pages(slice, run.lost_a0_after);
+        if pages == 0 {
             table.push(Vec::new());
             continue;
         }
@@ -438,11 +463,18 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
                 .unwrap_or(&[]),
             lost_a0_after: run.lost_a0_after,
         };
-        let before = cost(ctx.before, slice, ctx.after);
+        let mut before = None;
         table.push(
             codepage::ALL
                 .iter()
-                .map(|cp| candidate(slice, before, cp, &ctx))
+                .enumerate()
+                .map(|(k, cp)| {
+                    if pages & (1 << k) == 0 {
+                        None
+                    } else {
+                        candidate(slice, &mut before, cp, &ctx)
+                    }
+                })
                 .collect(),
         );
     }
