@@ -1,7 +1,29 @@
-//! Mojibake repair. (Stub.)
+//! Mojibake repair: UTF-8 text that was read through a single-byte code page (windows-1252,
+//! latin-1, mac-roman, windows-1250/1251, cp437, ...), one to three layers deep.
+//!
+//! This module owns finding and undoing that damage, and nothing else: it never straightens
+//! quotes, decodes HTML entities or normalises Unicode, and correct text comes back
+//! byte-identical. The pieces:
+//!
+//! - [`codepage`]/`tables`: the code pages, read "sloppily" (C1 controls stand for their byte).
+//! - `score`: the cost that says how mojibake-like a stretch of text looks.
+//! - `repair`: runs, re-decoding, layering, acceptance.
+//! - this file: the public API, and the Markdown awareness (code and attribute values are left
+//!   alone unless asked).
+
+mod codepage;
+mod repair;
+mod score;
+mod tables;
+
+use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
+use crate::markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use crate::markdown::{Edit, ParseOptions};
+
+/// Rule code of a mojibake repair.
+pub const CODE_REPAIRED: &str = "PL401";
 
 /// Where repair may act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -14,21 +36,310 @@ pub struct RepairOptions {
     pub parse: ParseOptions,
 }
 
+/// Cheap test: could `text` contain mojibake at all? False for ASCII and for text whose
+/// non-ASCII characters cannot come from any code page we undo (most CJK, Indic, ...).
+pub fn has_suspects(text: &str) -> bool {
+    repair::has_suspect_bytes(text.as_bytes())
+}
+
 /// Repairs mojibake in a Markdown chapter, skipping code (unless asked). Each repair is one
 /// edit and one warning diagnostic (`before → after`).
 pub fn repair_markdown(text: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diagnostic>) {
-    let _ = (text, opts);
-    (Vec::new(), Vec::new())
+    let mut edits = Vec::new();
+    let mut diags = Vec::new();
+    if !has_suspects(text) {
+        return (edits, diags);
+    }
+    let skip = protected_ranges(text, opts);
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        let line_end = line_start + line.len();
+        if has_suspects(line) {
+            for seg in free_segments(line_start..line_end, &skip) {
+                let Some(seg_text) = text.get(seg.clone()) else {
+                    continue;
+                };
+                if let Some(fixed) = repair::repair_line_text(seg_text) {
+                    for (range, replacement) in hunks(seg_text, &fixed) {
+                        let abs = range.start + seg.start..range.end + seg.start;
+                        let before = context_word(text, abs.clone());
+                        let after = format!(
+                            "{}{}{}",
+                            text.get(before.start..abs.start).unwrap_or(""),
+                            replacement,
+                            text.get(abs.end..before.end).unwrap_or("")
+                        );
+                        diags.push(
+                            Diagnostic::warning(
+                                CODE_REPAIRED,
+                                abs.clone(),
+                                format!(
+                                    "mojibake repaired: `{}` → `{}`",
+                                    text.get(before).unwrap_or(""),
+                                    after
+                                ),
+                            )
+                            .with_help(
+                                "the text was UTF-8 read through a single-byte code page; \
+                                 save the file as UTF-8",
+                            ),
+                        );
+                        edits.push(Edit::replace(abs, replacement));
+                    }
+                }
+            }
+        }
+        line_start = line_end + 1;
+    }
+    (edits, diags)
+}
+
+/// Makes mojibake on purpose: the UTF-8 bytes of `text` read through `code_page`
+/// (`windows-1252`, `latin-1`, `mac-roman`, `windows-1250`, `windows-1251`, `cp437`,
+/// `iso-8859-2`, `windows-1257`). `None` for an unknown name. For tests and benchmarks.
+#[doc(hidden)]
+pub fn simulate_mojibake(text: &str, code_page: &str) -> Option<String> {
+    if code_page == "latin-1" {
+        return Some(text.bytes().map(char::from).collect());
+    }
+    let cp = codepage::ALL.iter().find(|cp| cp.name == code_page)?;
+    Some(text.bytes().map(|b| cp.decode_byte(b)).collect())
 }
 
 /// Repairs plain text (no Markdown awareness), keeping its line structure. `None` when
 /// nothing changes.
 pub fn repair_text(text: &str) -> Option<String> {
-    let _ = text;
-    None
+    if !has_suspects(text) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match repair::repair_line_text(line) {
+            Some(fixed) => {
+                out.push_str(&fixed);
+                changed = true;
+            }
+            None => out.push_str(line),
+        }
+    }
+    changed.then_some(out)
 }
 
-/// Cheap scan: could `text` contain mojibake at all?
-pub fn has_suspects(text: &str) -> bool {
-    !text.is_ascii()
+/// Byte ranges repair must not touch: code, and HTML attribute values (unless asked).
+fn protected_ranges(text: &str, opts: &RepairOptions) -> Vec<Range<usize>> {
+    let front_matter_end = front_matter_end(text);
+    let mut out = Vec::new();
+    for (event, range) in crate::markdown::parser(text, opts.parse).into_offset_iter() {
+        if range.end <= front_matter_end {
+            // Front matter is plain text to us, whatever pulldown makes of it.
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) if !opts.in_code => {
+                out.push(range);
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !opts.in_html_attributes => {
+                if let Some(html) = text.get(range.clone()) {
+                    out.extend(
+                        attribute_values(html)
+                            .into_iter()
+                            .map(|r| r.start + range.start..r.end + range.start),
+                    );
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {}
+            _ => {}
+        }
+    }
+    out.sort_by_key(|r| (r.start, r.end));
+    out
+}
+
+/// End of a `---` ... `---` block at byte 0 (0 when there is none).
+fn front_matter_end(text: &str) -> usize {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - body.len();
+    let Some(rest) = body
+        .strip_prefix("---\n")
+        .or_else(|| body.strip_prefix("---\r\n"))
+    else {
+        return 0;
+    };
+    let mut pos = bom + (body.len() - rest.len());
+    for line in rest.split_inclusive('\n') {
+        pos += line.len();
+        if line.trim_end() == "---" {
+            return pos;
+        }
+    }
+    0
+}
+
+/// Quoted attribute values inside a piece of raw HTML (`title="..."`, `alt='...'`).
+fn attribute_values(html: &str) -> Vec<Range<usize>> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut in_tag = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b'=' if in_tag => {
+                let mut j = i + 1;
+                while bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
+                    j += 1;
+                }
+                if let Some(&q) = bytes.get(j)
+                    && (q == b'"' || q == b'\'')
+                {
+                    let start = j + 1;
+                    let end = memchr::memchr(q, bytes.get(start..).unwrap_or(&[]))
+                        .map_or(bytes.len(), |k| start + k);
+                    out.push(start..end);
+                    i = end + 1;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Parts of `line` that no protected range covers.
+fn free_segments(line: Range<usize>, skip: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut pos = line.start;
+    let first = skip.partition_point(|r| r.end <= line.start);
+    for r in skip.get(first..).unwrap_or(&[]) {
+        if r.start >= line.end {
+            break;
+        }
+        if r.start > pos {
+            out.push(pos..r.start);
+        }
+        pos = pos.max(r.end);
+    }
+    if pos < line.end {
+        out.push(pos..line.end);
+    }
+    out
+}
+
+/// Minimal replaced stretches between a line and its repair (byte range in `old`, new text).
+/// Stretches separated only by non-ASCII characters are merged, so one broken word gives one
+/// edit.
+fn hunks(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
+    use similar::{Algorithm, DiffOp, capture_diff_slices};
+    let a: Vec<char> = old.chars().collect();
+    let b: Vec<char> = new.chars().collect();
+    let mut a_off = Vec::with_capacity(a.len() + 1);
+    let mut pos = 0;
+    for c in &a {
+        a_off.push(pos);
+        pos += c.len_utf8();
+    }
+    a_off.push(pos);
+    // (old char range, new char range)
+    let mut groups: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
+        let (or, nr) = match op {
+            DiffOp::Equal { .. } => continue,
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index..old_index + old_len, new_index..new_index),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index..old_index, new_index..new_index + new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
+        };
+        if let Some(last) = groups.last_mut() {
+            let gap = a.get(last.0.end..or.start).unwrap_or(&[]);
+            if gap.iter().all(|c| !c.is_ascii()) {
+                last.0.end = or.end;
+                last.1.end = nr.end;
+                continue;
+            }
+        }
+        groups.push((or, nr));
+    }
+    groups
+        .into_iter()
+        .filter_map(|(or, nr)| {
+            let start = *a_off.get(or.start)?;
+            let end = *a_off.get(or.end)?;
+            let text: String = b.get(nr)?.iter().collect();
+            Some((start..end, text))
+        })
+        .collect()
+}
+
+/// The whitespace-delimited word around `range` (for messages).
+fn context_word(text: &str, range: Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let mut s = range.start;
+    while s > 0 && bytes.get(s - 1).is_some_and(|b| !b.is_ascii_whitespace()) {
+        s -= 1;
+    }
+    let mut e = range.end;
+    while bytes.get(e).is_some_and(|b| !b.is_ascii_whitespace()) {
+        e += 1;
+    }
+    while !text.is_char_boundary(s) {
+        s += 1;
+    }
+    while !text.is_char_boundary(e) {
+        e -= 1;
+    }
+    s..e.max(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_common_shapes() {
+        assert_eq!(repair_text("Letâ€™s go").as_deref(), Some("Let’s go"));
+        assert_eq!(
+            repair_text("cafÃ© au lait").as_deref(),
+            Some("café au lait")
+        );
+        assert_eq!(repair_text("plain ascii"), None);
+        assert_eq!(repair_text("déjà vu, naïve, Ελληνικά"), None);
+    }
+
+    #[test]
+    fn markdown_skips_code_and_reports() {
+        let md = "Letâ€™s go `Letâ€™s` here.\n\n```\nLetâ€™s\n```\n";
+        let (edits, diags) = repair_markdown(md, &RepairOptions::default());
+        assert_eq!(edits.len(), 1);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, CODE_REPAIRED);
+        assert!(
+            diags[0].message.contains("`Letâ€™s` → `Let’s`"),
+            "{}",
+            diags[0].message
+        );
+        let out = crate::markdown::apply_edits(md, &edits).unwrap();
+        assert_eq!(out, "Let’s go `Letâ€™s` here.\n\n```\nLetâ€™s\n```\n");
+    }
 }

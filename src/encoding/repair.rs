@@ -1,0 +1,639 @@
+//! The repair itself: find suspicious runs in a line, re-decode them, keep what clearly helps.
+//!
+//! Work is per *run* (a maximal stretch of non-ASCII characters, plus the odd space or `?`
+//! inside it), not per line: a UTF-8 sequence never contains an ASCII byte, so every broken
+//! character lies inside one run, and a correct word beside a broken one is never touched.
+//! Each run is encoded back to bytes with every candidate code page and re-read as UTF-8; the
+//! best chain of up to three such layers wins if it lowers the cost clearly.
+
+use std::ops::Range;
+
+use super::codepage::{self, CodePage};
+use super::score::{cost, is_alpha};
+
+/// Deepest layering tried (UTF-8 read as a code page, then that result read again, ...).
+const MAX_LAYERS: usize = 3;
+/// Gain a repair needs when nothing else on the line is broken.
+const THRESHOLD_ALONE: f32 = 3.0;
+/// Gain that makes a repair "sure", lowering the bar for other runs of the same line.
+const THRESHOLD_SURE: f32 = 6.0;
+/// Gain enough beside a sure repair.
+const THRESHOLD_BESIDE: f32 = 1.0;
+
+/// Evidence a code page other than windows-1252 must add to win.
+const CODE_PAGE_PRIOR: f32 = 1.0;
+
+/// One repaired stretch of a line (byte range in the line, replacement).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Fix {
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+/// Bytes of UTF-8 lead bytes, cheaply: could this text hold mojibake at all?
+///
+/// Every character a candidate code page shows for bytes 0x80..=0xFF is U+0080..=U+07FF
+/// (2-byte UTF-8, leads 0xC2..=0xDF) or one of a few symbol blocks starting 0xE2, or U+FB01/2
+/// (0xEF). Text with none of those lead bytes (ASCII, CJK, most Indic) skips all work.
+pub(super) fn has_suspect_bytes(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    while let Some(i) = rest.iter().position(|&b| b >= 0xC2) {
+        let b = rest.get(i).copied().unwrap_or(0);
+        if b <= 0xDF || b == 0xE2 || b == 0xEF {
+            return true;
+        }
+        rest = rest.get(i + 1..).unwrap_or(&[]);
+    }
+    false
+}
+
+/// One character of a run as seen through a code page.
+#[derive(Clone, Copy)]
+enum Unit {
+    Byte(u8),
+    /// A space that may stand for a lost 0xA0 byte.
+    Space,
+    /// `?` or U+FFFD: a byte a lossy decoder replaced.
+    Lost,
+    /// Not representable in this code page.
+    Other,
+}
+
+fn seq_len(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 0,
+    }
+}
+
+fn is_cont(b: u8) -> bool {
+    (0x80..=0xBF).contains(&b)
+}
+
+/// Decodes a complete UTF-8 sequence (no placeholders). CESU-8 surrogate pairs are read as
+/// the supplementary character they encode.
+fn decode_seq(bytes: &[u8]) -> Option<char> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.chars().next())
+}
+
+/// `ED A0..AF xx ED B0..BF xx`: a surrogate pair encoded one half at a time (CESU-8).
+fn decode_cesu(units: &[Unit]) -> Option<char> {
+    let mut b = [0u8; 6];
+    for (slot, u) in b.iter_mut().zip(units) {
+        match u {
+            Unit::Byte(x) => *slot = *x,
+            _ => return None,
+        }
+    }
+    if units.len() < 6
+        || b[0] != 0xED
+        || !(0xA0..=0xAF).contains(&b[1])
+        || !is_cont(b[2])
+        || b[3] != 0xED
+        || !(0xB0..=0xBF).contains(&b[4])
+        || !is_cont(b[5])
+    {
+        return None;
+    }
+    let hi = 0xD000 | (u32::from(b[1] & 0x3F) << 6) | u32::from(b[2] & 0x3F);
+    let lo = 0xD000 | (u32::from(b[4] & 0x3F) << 6) | u32::from(b[5] & 0x3F);
+    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+}
+
+/// Result of reading a run once through a code page.
+struct Decoded {
+    text: Vec<char>,
+    /// Evidence from the multi-byte sequences found.
+    bonus: f32,
+    sequences: usize,
+}
+
+/// The windows-1252 punctuation a C1 control stands for, or the character itself.
+pub(super) fn c1_to_punct(c: char) -> char {
+    match u8::try_from(u32::from(c)) {
+        Ok(b @ 0x80..=0x9F) => codepage::W1252.decode_byte(b),
+        _ => c,
+    }
+}
+
+/// Reads `run` through `cp` once. `lost_a0_after`: the run is followed by a space that may
+/// have eaten a trailing 0xA0 (`voilÃ le` for `voilà le`).
+fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decoded> {
+    let unit = |c: char| match c {
+        ' ' => Unit::Space,
+        '?' | '\u{FFFD}' => Unit::Lost,
+        c => cp.encode_char(c).map_or(Unit::Other, Unit::Byte),
+    };
+    // Cheap pre-scan without allocating: is there any lead byte followed by something that
+    // can continue it? Clean text almost never has one.
+    let mut possible = false;
+    let mut prev_lead = false;
+    for (k, &c) in run.iter().enumerate() {
+        let u = unit(c);
+        if prev_lead && matches!(u, Unit::Space | Unit::Lost | Unit::Byte(0x80..=0xBF)) {
+            possible = true;
+            break;
+        }
+        prev_lead = matches!(u, Unit::Byte(b) if seq_len(b) > 0);
+        if prev_lead && lost_a0_after && k + 1 == run.len() {
+            possible = true;
+        }
+    }
+    if !possible {
+        return None;
+    }
+    let units: Vec<Unit> = run.iter().map(|&c| unit(c)).collect();
+    let mut out = Vec::with_capacity(run.len());
+    let mut bonus = 0.0;
+    let mut sequences = 0;
+    let mut consumed = 0;
+    let mut i = 0;
+    while let Some(&c) = run.get(i) {
+        let lead = match units.get(i) {
+            Some(Unit::Byte(b)) => *b,
+            _ => {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+        };
+        let need = seq_len(lead);
+        if need == 0 {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if lead == 0xED
+            && let Some(ch) = units.get(i..i + 6).and_then(decode_cesu)
+        {
+            out.push(ch);
+            bonus += 2.5;
+            sequences += 1;
+            consumed += 6;
+            i += 6;
+            continue;
+        }
+        let mut bytes = [lead, 0, 0, 0];
+        let mut used_space = false;
+        let mut grave = false;
+        let mut lost = false;
+        let mut ok = true;
+        for (k, slot) in bytes.iter_mut().enumerate().take(need).skip(1) {
+            match units.get(i + k) {
+                Some(Unit::Byte(b)) if is_cont(*b) => *slot = *b,
+                Some(Unit::Space) => {
+                    *slot = 0xA0;
+                    used_space = true;
+                }
+                Some(Unit::Lost) => {
+                    lost = true;
+                    *slot = 0x80;
+                }
+                None if k == 1 && need == 2 && lead == 0xC3 && lost_a0_after => {
+                    *slot = 0xA0;
+                    grave = true;
+                }
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let decoded = if ok {
+            let seq = bytes.get(..need).unwrap_or(&[]);
+            if lost {
+                // Only when the rest of the sequence is well formed as far as we can tell.
+                decode_seq(seq).map(|_| '\u{FFFD}')
+            } else {
+                decode_seq(seq)
+            }
+        } else {
+            None
+        };
+        match decoded {
+            Some(ch) => {
+                if c1_to_punct(ch) != ch && !std::ptr::eq(cp, &codepage::W1252) {
+                    // Only a latin-1 reading makes C1 controls; through any other code page
+                    // this sequence is noise.
+                    out.push(c);
+                    i += 1;
+                    continue;
+                }
+                out.push(ch);
+                // Longer sequences are less likely to be valid by chance.
+                bonus += match need {
+                    2 => 0.5,
+                    3 => 2.0,
+                    _ => 3.0,
+                };
+                if used_space {
+                    bonus += 0.5;
+                }
+                if grave {
+                    bonus += 1.0;
+                }
+                consumed += need.min(run.len() - i);
+                sequences += 1;
+                i += need.min(run.len() - i);
+            }
+            None => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    // In a hopeless garble a few sequences decode by chance among many that do not
+    // (`ã†â€™ãƒâ€`); real mojibake decodes almost whole.
+    (sequences > 0 && consumed * 2 >= run.iter().filter(|&&c| c != ' ').count()).then_some(
+        Decoded {
+            text: out,
+            bonus,
+            sequences,
+        },
+    )
+}
+
+/// Best repair of one run through a chain starting with one code page.
+struct Candidate {
+    text: Vec<char>,
+    gain: f32,
+    /// Handicap of this candidate's code page when nothing else on the line supports it.
+    prior: f32,
+    sequences: usize,
+    final_cost: f32,
+}
+
+/// Context of a run in its line: up to two characters each side.
+struct Ctx<'a> {
+    before: &'a [char],
+    after: &'a [char],
+    lost_a0_after: bool,
+}
+
+// `MAX_LAYERS` bounds the passes in `repair_line_text`.
+
+/// Cost of a repaired text, reading C1 controls as the punctuation they will become.
+fn cost_repaired(ctx: &Ctx<'_>, text: &[char]) -> f32 {
+    let mapped: Vec<char> = text.iter().map(|&c| c1_to_punct(c)).collect();
+    cost(ctx.before, &mapped, ctx.after)
+}
+
+/// Looks ahead through further layers while each layer alone is clearly better, so that a
+/// first layer whose result still looks broken (`Г‚ВЈ` → `Â£` → `£`) is judged by where it
+/// leads. Returns the deepest text and the extra evidence.
+fn look_ahead(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32) {
+    if depth >= MAX_LAYERS || text.len() < 2 {
+        return (text, 0.0);
+    }
+    let here = cost_repaired(ctx, &text);
+    // Clean already: no further layer can win by the margin it needs.
+    if here < 1.0 {
+        return (text, 0.0);
+    }
+    let mut best: Option<(Vec<char>, f32, f32)> = None;
+    for cp in codepage::ALL {
+        let Some(d) = decode_run(&text, cp, ctx.lost_a0_after) else {
+            continue;
+        };
+        let c = cost_repaired(ctx, &d.text) - d.bonus;
+        if c + THRESHOLD_ALONE <= here && best.as_ref().is_none_or(|b| c < b.2) {
+            best = Some((d.text, d.bonus, c));
+        }
+    }
+    match best {
+        Some((t, bonus, _)) => {
+            let (t2, b2) = look_ahead(t, ctx, depth + 1);
+            (t2, bonus + b2)
+        }
+        None => (text, 0.0),
+    }
+}
+
+/// The repair of `run` whose first layer is read through `cp`.
+fn candidate(
+    run: &[char],
+    before: &mut Option<f32>,
+    cp: &CodePage,
+    ctx: &Ctx<'_>,
+) -> Option<Candidate> {
+    let d = decode_run(run, cp, ctx.lost_a0_after)?;
+    // The run's own cost, computed once and only when some reading decodes.
+    let before = *before.get_or_insert_with(|| cost(ctx.before, run, ctx.after));
+    // One layer per pass: the replacement is this layer only, and deeper layers are judged in
+    // the next pass on the whole line, exactly as if the text had arrived one layer less
+    // broken. The look-ahead only informs whether this layer is worth taking.
+    let (deepest, b2) = look_ahead(d.text.clone(), ctx, 1);
+    let final_cost = cost_repaired(ctx, &deepest);
+    let mut gain = before - final_cost + d.bonus + b2;
+    // Windows-1252 (with latin-1) is by far the commonest wrong reading; others must do better
+    // unless the line already shows them.
+    let prior = if std::ptr::eq(cp, &codepage::W1252) {
+        0.0
+    } else {
+        CODE_PAGE_PRIOR
+    };
+    // Symbols turning into symbols (`¬´` → `«`) prove little.
+    if !run.iter().any(|&c| is_alpha(c)) && !deepest.iter().any(|&c| is_alpha(c)) {
+        gain *= 0.5;
+    }
+    Some(Candidate {
+        text: d.text,
+        gain,
+        prior,
+        sequences: d.sequences,
+        final_cost,
+    })
+}
+
+/// Clearly better, and clean afterwards (a hopeless garble where a few sequences happen to
+/// decode stays as it is).
+fn acceptable(c: &Candidate, bar: f32) -> bool {
+    c.gain >= bar && c.final_cost <= 2.0 + 0.3 * (c.gain + c.final_cost)
+}
+
+/// A run: char range in the line's char vector.
+struct Run {
+    start: usize,
+    end: usize,
+    lost_a0_after: bool,
+}
+
+/// Characters that are byte 0xC3 in some candidate code page: with a lost 0xA0 after them
+/// they were `à`.
+fn is_c3_image(c: char) -> bool {
+    matches!(c, 'Ã' | 'Г' | '√' | 'Ă' | '├')
+}
+
+/// Portuguese words that begin with `à` written as `Ã` + lost 0xA0 + rest: `às`, `àquele`.
+fn grave_word_follows(rest: &[char]) -> bool {
+    let s: String = rest.iter().take(5).collect();
+    s.starts_with("s ") || s == "s" || s.starts_with("quel") || s.starts_with("quil")
+}
+
+/// Images of two-byte UTF-8 leads through windows-1252 (`Â`..`ß`).
+fn is_two_byte_lead(c: char) -> bool {
+    ('\u{C2}'..='\u{DF}').contains(&c)
+}
+
+fn find_runs(chars: &[char]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars.get(i).is_none_or(char::is_ascii) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while let Some(&c) = chars.get(end) {
+            let prev = chars.get(end - 1).copied().unwrap_or(' ');
+            let next = chars.get(end + 1).copied();
+            let take = if !c.is_ascii() {
+                true
+            } else if c == '?' {
+                !prev.is_ascii()
+            } else if c == ' ' {
+                !prev.is_ascii()
+                    && (next.is_some_and(|n| !n.is_ascii())
+                        || prev == 'Â'
+                        // `Å veices` for `Šveices`: a lead at a word start, its 0xA0 turned
+                        // into a space.
+                        || (is_two_byte_lead(prev)
+                            && !is_c3_image(prev)
+                            && (end < 2 || chars.get(end - 2).is_none_or(|&p| !is_alpha(p)))
+                            && next.is_some_and(|n| n.is_ascii_lowercase()))
+                        || (is_c3_image(prev)
+                            && (next == Some(' ')
+                                || grave_word_follows(chars.get(end + 1..).unwrap_or(&[])))))
+            } else {
+                false
+            };
+            if !take {
+                break;
+            }
+            end += 1;
+        }
+        let lost_a0_after =
+            chars.get(end - 1).copied().is_some_and(is_c3_image) && chars.get(end) == Some(&' ');
+        runs.push(Run {
+            start,
+            end,
+            lost_a0_after,
+        });
+        i = end.max(start + 1);
+    }
+    runs
+}
+
+/// Dashes that a correctly decoded line holds on their own (` – `); as mojibake they would
+/// show as `â€“`.
+fn is_typographic(c: char) -> bool {
+    matches!(c, '–' | '—')
+}
+
+/// Repairs one layer of damage in one line (no `\n` inside). Returns the fixes, in order, as
+/// byte ranges of `line`.
+pub(super) fn repair_line(line: &str) -> Vec<Fix> {
+    if !has_suspect_bytes(line.as_bytes()) {
+        return Vec::new();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let runs = find_runs(&chars);
+    // candidates[run][code page]
+    let mut table: Vec<Vec<Option<Candidate>>> = Vec::with_capacity(runs.len());
+    for run in &runs {
+        let slice = chars.get(run.start..run.end).unwrap_or(&[]);
+        // No lead followed by a possible continuation in any code page (a lone `é`, a clean
+        // Cyrillic word): nothing to try.
+        let pages = codepage::possible_pages(slice, run.lost_a0_after);
+        if pages == 0 {
+            table.push(Vec::new());
+            continue;
+        }
+        let ctx = Ctx {
+            before: chars
+                .get(run.start.saturating_sub(2)..run.start)
+                .unwrap_or(&[]),
+            after: chars
+                .get(run.end..(run.end + 2).min(chars.len()))
+                .unwrap_or(&[]),
+            lost_a0_after: run.lost_a0_after,
+        };
+        let mut before = None;
+        table.push(
+            codepage::ALL
+                .iter()
+                .enumerate()
+                .map(|(k, cp)| {
+                    if pages & (1 << k) == 0 {
+                        None
+                    } else {
+                        candidate(slice, &mut before, cp, &ctx)
+                    }
+                })
+                .collect(),
+        );
+    }
+    let best_gain = |row: &[Option<Candidate>]| {
+        row.iter()
+            .flatten()
+            .map(|c| c.gain - c.prior)
+            .fold(f32::NEG_INFINITY, f32::max)
+    };
+    // Sure: one strong repair, or two that each stand alone.
+    let sure = table.iter().any(|row| best_gain(row) >= THRESHOLD_SURE)
+        || table
+            .iter()
+            .filter(|row| best_gain(row) >= THRESHOLD_ALONE)
+            .count()
+            >= 2;
+    // The code page that explains the most of this line wins ties inside it.
+    let mut totals = [0.0f32; codepage::ALL.len()];
+    for row in &table {
+        for (k, c) in row.iter().enumerate() {
+            if let (Some(c), Some(t)) = (c, totals.get_mut(k))
+                && acceptable(c, THRESHOLD_BESIDE)
+            {
+                *t += c.gain;
+            }
+        }
+    }
+    // The prior counts once per line, not once per run.
+    for (t, cp) in totals.iter_mut().zip(codepage::ALL) {
+        if !std::ptr::eq(cp, &codepage::W1252) {
+            *t -= CODE_PAGE_PRIOR;
+        }
+    }
+    let dominant = (0..totals.len())
+        .max_by(|&a, &b| {
+            let (ta, tb) = (totals.get(a).copied(), totals.get(b).copied());
+            ta.partial_cmp(&tb)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    // On a line with a sure repair, that line's code page needs little more evidence; any
+    // other code page must stand alone.
+    let beside = |c: &&Candidate| sure && acceptable(c, THRESHOLD_BESIDE);
+    let ok = |c: &&Candidate| acceptable(c, THRESHOLD_ALONE + c.prior);
+    let mut accepted: Vec<(usize, &Candidate)> = Vec::new();
+    for (k, row) in table.iter().enumerate() {
+        let pick = row
+            .get(dominant)
+            .and_then(Option::as_ref)
+            .filter(|c| beside(c) || ok(c))
+            .filter(|c| c.gain + 1.0 >= best_gain(row))
+            .or_else(|| {
+                row.iter()
+                    .flatten()
+                    .filter(ok)
+                    .fold(None, |best: Option<&Candidate>, c| match best {
+                        Some(b) if b.gain - b.prior >= c.gain - c.prior => Some(b),
+                        _ => Some(c),
+                    })
+            });
+        if let Some(c) = pick {
+            accepted.push((k, c));
+        }
+    }
+    // One lone two-byte repair in a line that also holds correct typographic punctuation
+    // (`Bremer/Mccoy – DrÃ¥ber`): the line was decoded right; the odd pair is likely intended.
+    if let [(k, c)] = accepted.as_slice()
+        && c.sequences == 1
+        && runs.get(*k).is_some_and(|r| r.end - r.start == 2)
+    {
+        let lone_punct = runs.iter().enumerate().any(|(j, r)| {
+            j != *k
+                && chars
+                    .get(r.start..r.end)
+                    .is_some_and(|s| s.iter().all(|&ch| is_typographic(ch)))
+        });
+        if lone_punct {
+            return Vec::new();
+        }
+    }
+    let mut offsets = Vec::with_capacity(chars.len() + 1);
+    let mut pos = 0;
+    for ch in &chars {
+        offsets.push(pos);
+        pos += ch.len_utf8();
+    }
+    offsets.push(pos);
+    accepted
+        .into_iter()
+        .filter_map(|(k, c)| {
+            let run = runs.get(k)?;
+            let start = *offsets.get(run.start)?;
+            let end = *offsets.get(run.end)?;
+            let replacement: String = c.text.iter().collect();
+            (line.get(start..end)? != replacement).then_some(Fix {
+                range: start..end,
+                replacement,
+            })
+        })
+        .collect()
+}
+
+/// C1 controls that windows-1252 defines as punctuation (`\u{93}` for `“`): a latin-1 reader
+/// turned the real character into a control. The five bytes windows-1252 leaves undefined
+/// stay as they are.
+pub(super) fn fix_c1(line: &str) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    for (i, c) in line.char_indices() {
+        if ('\u{80}'..='\u{9F}').contains(&c) {
+            let Ok(b) = u8::try_from(u32::from(c)) else {
+                continue;
+            };
+            let r = codepage::W1252.decode_byte(b);
+            if r != c {
+                fixes.push(Fix {
+                    range: i..i + c.len_utf8(),
+                    replacement: r.to_string(),
+                });
+            }
+        }
+    }
+    fixes
+}
+
+fn apply(line: &str, fixes: &[Fix]) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut pos = 0;
+    for f in fixes {
+        if f.range.start < pos {
+            continue;
+        }
+        out.push_str(line.get(pos..f.range.start).unwrap_or(""));
+        out.push_str(&f.replacement);
+        pos = f.range.end;
+    }
+    out.push_str(line.get(pos..).unwrap_or(""));
+    out
+}
+
+/// Repairs one line through as many passes as layered damage needs. `None` when unchanged.
+pub(super) fn repair_line_text(line: &str) -> Option<String> {
+    if !has_suspect_bytes(line.as_bytes()) {
+        return None;
+    }
+    let mut current = line.to_string();
+    let mut changed = false;
+    for _ in 0..MAX_LAYERS + 1 {
+        let fixes = repair_line(&current);
+        if fixes.is_empty() {
+            break;
+        }
+        current = apply(&current, &fixes);
+        changed = true;
+    }
+    let c1 = fix_c1(&current);
+    if !c1.is_empty() {
+        current = apply(&current, &c1);
+        changed = true;
+    }
+    (changed && current != line).then_some(current)
+}

@@ -1,0 +1,275 @@
+//! How mojibake-like a piece of text looks ("cost"): the signal that must drop before a
+//! re-decode is accepted.
+//!
+//! The shapes it prices come from how UTF-8 looks through a single-byte code page: a lead byte
+//! (`Ã`, `Â`, `â`, `Ð`, `√`, `Р`, `├`...) glued to continuation bytes that show as symbols or
+//! punctuation (`©`, `€`, `™`, `°`, `‚`...), C1 controls, capitals inside lower-case words, and
+//! scripts mixed inside one word. Decoded text pays for being unusual in its own way: IPA and
+//! rare Latin letters, private-use characters, a letter of another script glued to Latin
+//! letters. The weights were tuned on ftfy's public test cases and on our own clean corpus.
+
+/// Weight of `c` as the image of a UTF-8 lead byte.
+fn lead_weight(c: char) -> f32 {
+    match c {
+        // C2/C3 in latin-1 and windows-1252, C3 in mac-roman: the most common leads.
+        'Â' | 'Ã' | '√' => 4.0,
+        // Cyrillic leads (D0/D1) through latin-1 and windows-1251; windows-1250 C3/C5.
+        'Ð' | 'Ñ' | 'Р' | 'С' | 'Ă' | 'Ĺ' => 3.0,
+        // E2 (punctuation) through latin-1; F0 (emoji).
+        'â' | 'ð' => 2.0,
+        'À'..='ß' => 2.0,
+        // Windows-1251 C3..C6 (`Г©` for `é`, `Д“` for `ē`).
+        'Г' | 'Д' | 'Е' | 'Ж' => 1.5,
+        // Mac-roman leads that show as symbols.
+        '¬' | 'ƒ' | '≈' | '◊' | 'ÿ' | 'Ÿ' => 2.0,
+        // Other three-byte leads through latin-1 (E0..EF) and mac-roman E2 (`‚`).
+        'à'..='ï' | '‚' | 'в' | 'П' | 'Ń' | 'Ř' | 'Ů' | 'Č' => 1.0,
+        '\u{2500}'..='\u{259F}' => 1.0,
+        'ñ'..='ô' => 1.0,
+        _ => 0.0,
+    }
+}
+
+/// Weight of `c` as the image of a UTF-8 continuation byte (0x80..=0xBF).
+fn cont_weight(c: char) -> f32 {
+    match c {
+        '\u{80}'..='\u{9F}' => 2.0,
+        // Punctuation that often follows a word in real text.
+        '…' | '’' | '”' | '“' | '‘' | '–' | '—' | '®' | 'ª' | 'º' | '\u{A0}' | '›' | '»' => {
+            1.0
+        }
+        '™' => 0.5,
+        // A byte a lossy decoder replaced.
+        '\u{FFFD}' => 1.5,
+        '?' => 1.0,
+        // Spacing accents at 0x80..=0xBF of windows-1250 and friends.
+        'ˇ' | '˘' | '˙' | '˛' | '˝' => 2.0,
+        '¡'..='¿' | '€' | '‚' | 'ƒ' | '„' | '†' | '‡' | 'ˆ' | '‰' | '‹' | '•' | '˜' => {
+            2.0
+        }
+        'Š' | 'Œ' | 'Ž' | 'š' | 'œ' | 'ž' | 'Ÿ' => 1.5,
+        '≠' | '∞' | '≤' | '≥' | '∂' | '∑' | '∏' | 'π' | '∫' | 'Ω' => 2.0,
+        // cp437 0xB0..=0xBF and friends.
+        '\u{2500}'..='\u{259F}' => 1.0,
+        // Rare Cyrillic letters that windows-1251 puts at 0x80..=0xBF.
+        'Ђ' | 'Ѓ' | 'ѓ' | 'Љ' | 'Њ' | 'Ќ' | 'Ћ' | 'Џ' | 'ђ' | 'љ' | 'њ' | 'ќ' | 'ћ' | 'џ' | 'Ў'
+        | 'ў' | 'Ј' | 'Ґ' | 'ґ' | 'Ѕ' | 'ѕ' | 'ј' => 1.5,
+        c if !c.is_ascii() && is_alpha(c) => 0.5,
+        _ => 0.0,
+    }
+}
+
+/// `char::is_alphabetic`, answered without a table lookup for the blocks mojibake lives in.
+pub(super) fn is_alpha(c: char) -> bool {
+    match u32::from(c) {
+        0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xB5 | 0xBA => true,
+        0..=0xBF | 0xD7 | 0xF7 => false,
+        0xC0..=0x24F => true,
+        0x2000..=0x2BFF => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// Script of a letter, coarse. `None` for non-letters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+    Armenian,
+    Hebrew,
+    Arabic,
+    Other,
+}
+
+fn script(c: char) -> Option<Script> {
+    if !is_alpha(c) {
+        return None;
+    }
+    Some(match u32::from(c) {
+        0..=0x24F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFB00..=0xFB06 => {
+            Script::Latin
+        }
+        0x250..=0x2AF | 0x1D00..=0x1DBF => Script::Other,
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x400..=0x52F => Script::Cyrillic,
+        0x530..=0x58F => Script::Armenian,
+        0x590..=0x5FF => Script::Hebrew,
+        0x600..=0x6FF | 0x750..=0x77F => Script::Arabic,
+        _ => Script::Other,
+    })
+}
+
+/// How odd a single character is in running text.
+fn char_cost(c: char) -> f32 {
+    match u32::from(c) {
+        0x80..=0x9F => 6.0,
+        0xFFFD => 1.0,
+        0x149 => 1.0,
+        0x17F | 0x138 => 2.0,
+        0x218..=0x21B | 0x1C4..=0x1CC => 0.5,
+        0x180..=0x24F => 1.5,
+        0x250..=0x2AF => 3.0,
+        0x2C6 | 0x2C7 | 0x2D8..=0x2DD => 1.0,
+        // Combining marks are rare in composed text, and mac-roman readings make them.
+        0x300..=0x36F => 0.5,
+        0x1D00..=0x1DBF => 3.0,
+        0x700..=0x7FF => 2.0,
+        0xE000..=0xF8FF => 4.0,
+        0x221A => 2.0,
+        _ => 0.0,
+    }
+}
+
+fn is_lower(c: char) -> bool {
+    c.is_lowercase()
+}
+
+fn is_non_ascii_upper(c: char) -> bool {
+    !c.is_ascii() && c.is_uppercase()
+}
+
+/// How odd the adjacent pair `a b` is; `after` is the character after `b` (for apostrophes).
+fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
+    if a.is_ascii() && b.is_ascii() {
+        return 0.0;
+    }
+    let mut cost = 0.0;
+    let lw = lead_weight(a);
+    if lw > 0.0 {
+        let mut cw = cont_weight(b);
+        // `’s`, `’t`: an apostrophe, not a continuation byte.
+        if b == '’' && after.is_some_and(|n| n.is_ascii_alphabetic()) {
+            cw = 0.0;
+        }
+        // After the two commonest leads, even mild punctuation is suspicious (`OÃ™`).
+        if matches!(a, 'Ã' | 'Â') && cw > 0.0 {
+            cw = cw.max(1.0);
+        }
+        // `√π`, `√2`: real mathematics.
+        if a == '√' && (script(b) == Some(Script::Greek) || b.is_ascii()) {
+            cw = 0.0;
+        }
+        cost += lw * cw;
+    } else {
+        let (ca, cb) = (cont_weight(a), cont_weight(b));
+        if ca >= 1.5 && cb >= 1.5 {
+            cost += 1.0;
+        }
+    }
+    if is_lower(a) && is_non_ascii_upper(b) {
+        cost += 2.0;
+    }
+    match (script(a), script(b)) {
+        // Greek letters glued to Latin ones are common in science (`IL2Rγc`, `TNFα`).
+        (Some(Script::Greek), Some(Script::Latin)) | (Some(Script::Latin), Some(Script::Greek)) => {
+            cost += 0.5;
+        }
+        (Some(sa), Some(sb)) if sa != sb => cost += 2.0,
+        (Some(s), None) | (None, Some(s)) if s != Script::Latin => {
+            let other = if is_alpha(a) { b } else { a };
+            if other.is_ascii_digit() {
+                cost += 1.0;
+            }
+        }
+        _ => {}
+    }
+    let is_box = |c: char| ('\u{2500}'..='\u{259F}').contains(&c);
+    if (is_box(a) && is_alpha(b)) || (is_box(b) && is_alpha(a)) {
+        cost += if a.is_ascii() || b.is_ascii() {
+            1.0
+        } else {
+            3.0
+        };
+    }
+    // A symbol between two letters (`n÷m`) is rarely meant.
+    if is_alpha(a)
+        && after.is_some_and(is_alpha)
+        && !b.is_ascii()
+        && !(is_alpha(b) || b.is_ascii_digit())
+        && !matches!(b, '’' | '‘' | '\u{A0}' | '·' | '\u{AD}' | '–' | '—')
+        && !('\u{300}'..='\u{36F}').contains(&b)
+    {
+        cost += 1.5;
+    }
+    // A combining mark after a space or punctuation has nothing to combine with.
+    if ('\u{300}'..='\u{36F}').contains(&b) && !(is_alpha(a) || a.is_ascii_digit()) {
+        cost += 2.0;
+    }
+    cost
+}
+
+/// Cost of `text` between the context `before` and `after` (up to two characters each;
+/// context characters are not priced alone, only their pairs with the text).
+pub(super) fn cost(before: &[char], text: &[char], after: &[char]) -> f32 {
+    let mut total: f32 = text.iter().map(|&c| char_cost(c)).sum();
+    let (nb, nt) = (before.len(), text.len());
+    // The window before + text + after, without allocating it.
+    let at = |i: usize| -> Option<char> {
+        if i < nb {
+            before.get(i).copied()
+        } else if i < nb + nt {
+            text.get(i - nb).copied()
+        } else {
+            after.get(i - nb - nt).copied()
+        }
+    };
+    for i in 1..nb + nt + after.len() {
+        let (Some(a), Some(b)) = (at(i - 1), at(i)) else {
+            continue;
+        };
+        total += pair_cost(a, b, at(i + 1));
+        // A lower-case letter closing an ALL-CAPS word (`AHř`, `SÖģ`) is a sign of a
+        // wrong decode.
+        if i >= 2
+            && !b.is_ascii()
+            && b.is_lowercase()
+            && a.is_uppercase()
+            && at(i - 2).is_some_and(|c| c.is_uppercase())
+        {
+            total += 3.0;
+        }
+        // ... or squeezed between capitals (`MģÄM`).
+        if i >= 2
+            && !a.is_ascii()
+            && a.is_lowercase()
+            && b.is_uppercase()
+            && at(i - 2).is_some_and(|c| c.is_uppercase())
+        {
+            total += 3.0;
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> f32 {
+        let v: Vec<char> = s.chars().collect();
+        cost(&[], &v, &[])
+    }
+
+    #[test]
+    fn mojibake_costs_more_than_its_repair() {
+        assert!(c("cafÃ©") > c("café") + 5.0);
+        assert!(c("Letâ€™s") > c("Let’s") + 3.0);
+        assert!(c("РїСЂРёРІРµС‚") > c("привет") + 5.0);
+    }
+
+    #[test]
+    fn ordinary_text_is_cheap() {
+        for s in [
+            "naïve café",
+            "Ελληνικά",
+            "дорога",
+            "日本語",
+            "Łódź",
+            "ação",
+            "It’s",
+        ] {
+            assert!(c(s) < 1.0, "{s}: {}", c(s));
+        }
+    }
+}

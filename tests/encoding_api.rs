@@ -1,0 +1,166 @@
+//! Behaviour of the public mojibake-repair API: Markdown awareness, idempotence, ambiguous and
+//! literal inputs, and large inputs (which must be handled in linear time; not timed here).
+
+use mdbook_polish::encoding::{
+    RepairOptions, has_suspects, repair_markdown, repair_text, simulate_mojibake,
+};
+use mdbook_polish::markdown::apply_edits;
+
+fn fix_md(md: &str, opts: &RepairOptions) -> String {
+    let (edits, diags) = repair_markdown(md, opts);
+    assert_eq!(edits.len(), diags.len());
+    for d in &diags {
+        assert_eq!(d.code, "PL401");
+        assert!(
+            d.message.starts_with("mojibake repaired: `"),
+            "{}",
+            d.message
+        );
+    }
+    apply_edits(md, &edits).unwrap_or_else(|| md.to_string())
+}
+
+#[test]
+fn code_spans_and_blocks_keep_deliberate_mojibake() {
+    let md = "Letâ€™s fix this, not `cafÃ©` in code.\n\n```text\ncafÃ© stays\n```\n\n    indented cafÃ© stays\n\nBut cafÃ© here is fixed.\n";
+    let out = fix_md(md, &RepairOptions::default());
+    assert_eq!(
+        out,
+        "Let’s fix this, not `cafÃ©` in code.\n\n```text\ncafÃ© stays\n```\n\n    indented cafÃ© stays\n\nBut café here is fixed.\n"
+    );
+    let all = fix_md(
+        md,
+        &RepairOptions {
+            in_code: true,
+            ..RepairOptions::default()
+        },
+    );
+    assert!(!all.contains("Ã©"), "{all}");
+}
+
+#[test]
+fn html_attribute_values_are_kept_unless_asked() {
+    let md = "<div title=\"cafÃ©\">cafÃ©</div>\n";
+    assert_eq!(
+        fix_md(md, &RepairOptions::default()),
+        "<div title=\"cafÃ©\">café</div>\n"
+    );
+    let opts = RepairOptions {
+        in_html_attributes: true,
+        ..RepairOptions::default()
+    };
+    assert_eq!(fix_md(md, &opts), "<div title=\"café\">café</div>\n");
+}
+
+#[test]
+fn front_matter_is_repaired_as_text() {
+    let md = "---\ntitle: Letâ€™s begin\ntags:\n    - cafÃ©\n---\n\n# Heading\n";
+    let out = fix_md(md, &RepairOptions::default());
+    assert_eq!(
+        out,
+        "---\ntitle: Let’s begin\ntags:\n    - café\n---\n\n# Heading\n"
+    );
+}
+
+#[test]
+fn one_edit_per_broken_run_with_its_span() {
+    let md = "The cafÃ© and the rÃ©sumÃ© are fine.\n";
+    let (edits, diags) = repair_markdown(md, &RepairOptions::default());
+    // Three broken runs: `Ã©` in café and both in résumé.
+    assert_eq!(edits.len(), 3);
+    assert_eq!(&md[diags[0].span.clone()], "Ã©");
+    assert!(
+        diags[0].message.contains("`cafÃ©` → `café`"),
+        "{}",
+        diags[0].message
+    );
+    assert!(
+        diags[1].message.contains("`rÃ©sumÃ©` → `résumÃ©`"),
+        "{}",
+        diags[1].message
+    );
+}
+
+#[test]
+fn repair_is_idempotent_and_keeps_lines() {
+    let text = "Letâ€™s go\r\ncafÃ©\n\nÐ¿Ñ€Ð¸Ð²ÐµÑ‚ Ð¼Ð¸Ñ€\nplain\n";
+    let once = repair_text(text).expect("repairs");
+    assert_eq!(once.matches('\n').count(), text.matches('\n').count());
+    assert_eq!(once, "Let’s go\r\ncafé\n\nпривет мир\nplain\n");
+    assert_eq!(repair_text(&once), None);
+    let (edits, _) = repair_markdown(&once, &RepairOptions::default());
+    assert!(edits.is_empty());
+}
+
+#[test]
+fn text_valid_under_two_code_pages_is_left_alone_when_unclear() {
+    // `Å™` is both a Swedish-looking name plus a trademark sign and windows-1252 for `ř`.
+    assert_eq!(repair_text("AHÅ™, the new sofa"), None);
+    // `Ã¥` next to a correct dash: could be latin-1 or mac-roman mojibake; leave it.
+    assert_eq!(repair_text("Bremer/Mccoy – DrÃ¥ber"), None);
+    // Each reading of these is valid UTF-8 in more than one code page; the clear one wins.
+    assert_eq!(repair_text("rÃ©sumÃ©").as_deref(), Some("résumé"));
+    assert_eq!(repair_text("r√©sum√©").as_deref(), Some("résumé"));
+}
+
+#[test]
+fn literal_surrogate_escapes_and_controls_stay() {
+    for s in [
+        "\\ud800 is a lone surrogate",
+        "\\ud83d\\ude00 pair as text",
+        "control \u{1a} stays",
+        "undefined \u{81} stays",
+    ] {
+        assert_eq!(repair_text(s), None, "{s}");
+    }
+    // CESU-8 surrogate pairs read as latin-1 are real emoji.
+    let broken = "Hi \u{ed}\u{a0}\u{bd}\u{ed}\u{b8}\u{8d}";
+    assert_eq!(repair_text(broken).as_deref(), Some("Hi 😍"));
+}
+
+#[test]
+fn prose_naming_the_letters_is_kept() {
+    for s in [
+        "The letter Ã appears in Portuguese; so does â.",
+        "Type Â then a space to see it.",
+        "C O N C L U S Ã O",
+        "There are a lot of Ã’s in mojibake text",
+    ] {
+        assert_eq!(repair_text(s), None, "{s}");
+    }
+}
+
+#[test]
+fn fast_path_skips_clean_text() {
+    assert!(!has_suspects("plain ASCII text"));
+    assert!(!has_suspects("日本語のテキスト"));
+    assert!(has_suspects("cafÃ©"));
+}
+
+#[test]
+fn big_single_line_and_big_input() {
+    // One 10 MB line: mostly prose, some broken words.
+    let mut line = String::new();
+    while line.len() < 10_000_000 {
+        line.push_str("the quick brown fox cafÃ© jumps over the lazy dog; ");
+    }
+    let fixed = repair_text(&line).expect("repairs");
+    assert!(!fixed.contains("Ã"));
+    assert!(!fixed.contains('\n'));
+    // 50 MB of lines, clean and broken mixed.
+    let broken = simulate_mojibake("Une journée à la plage, déjà.", "windows-1252").unwrap();
+    let mut big = String::with_capacity(50_000_100);
+    let mut i = 0u32;
+    while big.len() < 50_000_000 {
+        if i.is_multiple_of(50) {
+            big.push_str(&broken);
+        } else {
+            big.push_str("A clean line of documentation about the preprocessor.");
+        }
+        big.push('\n');
+        i += 1;
+    }
+    let out = repair_text(&big).expect("repairs");
+    assert_eq!(out.lines().count(), big.lines().count());
+    assert!(out.contains("Une journée à la plage, déjà."));
+}
