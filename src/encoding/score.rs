@@ -189,7 +189,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     if is_alpha(a)
         && after.is_some_and(is_alpha)
         && !b.is_ascii()
-        && !(is_alpha(b) || b.is_ascii_digit())
+        && !is_alpha(b)
         && !matches!(b, '’' | '‘' | '\u{A0}' | '·' | '\u{AD}' | '–' | '—')
         && !('\u{300}'..='\u{36F}').contains(&b)
     {
