@@ -91,8 +91,11 @@ pub(super) static ALL: [&CodePage; 7] = [
 /// UTF-8 lead byte (0xC2..=0xF4) in `ALL[k]`, bit `k` of the high byte a continuation byte
 /// (0x80..=0xBF). One table, built on first use, lets clean text skip every per-code-page
 /// attempt with a single lookup per character.
+/// Roles of U+0000..=U+07FF by index, and of the few higher characters, sorted.
+type RoleTable = (Vec<u16>, Vec<(char, u16)>);
+
 pub(super) fn roles(c: char) -> u16 {
-    static TABLE: OnceLock<(Vec<u16>, Vec<(char, u16)>)> = OnceLock::new();
+    static TABLE: OnceLock<RoleTable> = OnceLock::new();
     let (low, high) = TABLE.get_or_init(|| {
         let mut low = vec![0u16; 0x800];
         let mut high: Vec<(char, u16)> = Vec::new();

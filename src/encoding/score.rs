@@ -65,7 +65,10 @@ pub(super) fn is_alpha(c: char) -> bool {
         0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xB5 | 0xBA => true,
         0..=0xBF | 0xD7 | 0xF7 => false,
         0xC0..=0x24F => true,
-        0x2000..=0x2BFF => false,
+        0x386 | 0x388..=0x38A | 0x38C | 0x38E..=0x3A1 | 0x3A3..=0x3F5 | 0x3F7..=0x3FF => true,
+        0x400..=0x481 | 0x48A..=0x52F | 0x5D0..=0x5EA | 0x620..=0x64A => true,
+        0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
+        0x2000..=0x206F | 0x2190..=0x24B5 | 0x24EA..=0x2BFF | 0xFF01..=0xFF20 => false,
         _ => c.is_alphabetic(),
     }
 }
@@ -186,7 +189,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     if is_alpha(a)
         && after.is_some_and(is_alpha)
         && !b.is_ascii()
-        && !(is_alpha(b) || b.is_ascii_digit())
+        && !is_alpha(b)
         && !matches!(b, '’' | '‘' | '\u{A0}' | '·' | '\u{AD}' | '–' | '—')
         && !('\u{300}'..='\u{36F}').contains(&b)
     {
@@ -256,6 +259,16 @@ mod tests {
         assert!(c("cafÃ©") > c("café") + 5.0);
         assert!(c("Letâ€™s") > c("Let’s") + 3.0);
         assert!(c("РїСЂРёРІРµС‚") > c("привет") + 5.0);
+    }
+
+    #[test]
+    fn fast_letter_test_agrees_with_unicode() {
+        let bad: Vec<u32> = (0..0x1_0000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_alpha(c) != c.is_alphabetic())
+            .map(u32::from)
+            .collect();
+        assert!(bad.is_empty(), "{:x?}", &bad[..bad.len().min(40)]);
     }
 
     #[test]
