@@ -73,6 +73,7 @@ fn one_bad_file_never_hides_the_others_and_order_is_stable() {
     assert!(files.contains(&"d/2-yaml.md"), "{json}");
     assert!(files.contains(&"d/3-utf16.md"), "{json}");
     assert!(!files.contains(&"d/4-good.md"), "{json}");
+    assert_eq!(json["files_checked"], 4, "clean files count as checked");
     let mut sorted = files.clone();
     sorted.sort();
     assert_eq!(files, sorted, "files in path order");

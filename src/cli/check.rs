@@ -161,7 +161,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         f.sort();
     }
     let checked = files.len();
-    files.retain(|f| !f.diagnostics.is_empty());
     let counts = Counts::of(&files);
     print!(
         "{}",

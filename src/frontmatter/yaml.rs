@@ -626,7 +626,13 @@ impl Builder<'_> {
                 }
             },
             // `! value` is the non-specific tag: "a string, do not resolve".
-            Some(tag) if tag.handle == "!" && tag.suffix.is_empty() => Value::Str(text.to_string()),
+            // saphyr spells it as an empty handle with suffix `!`.
+            Some(tag)
+                if (tag.handle == "!" && tag.suffix.is_empty())
+                    || (tag.handle.is_empty() && tag.suffix == "!") =>
+            {
+                Value::Str(text.to_string())
+            }
             Some(tag) => {
                 self.custom_tag(tag, span);
                 if plain {
@@ -1089,6 +1095,17 @@ mod tests {
         let (root, d) = parse_all("k: v\n--- x\n");
         assert_eq!(codes(&d), ["PL119"]);
         assert_eq!(root.unwrap().get("k").unwrap().as_str(), Some("v"));
+    }
+
+    #[test]
+    fn non_specific_tag_forces_a_string_without_warning() {
+        let src = "---\ntags: ! 12\n---\n";
+        let (root, diags) = parse(src, 4..15, &Limits::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            root.unwrap().get("tags").unwrap().value,
+            Value::Str("12".into())
+        );
     }
 
     #[test]
