@@ -221,16 +221,23 @@ pub fn insertion_point(body: &str, parse: ParseOptions) -> usize {
     0
 }
 
-/// The text to splice in at [`insertion_point`]: blank lines around the block so it is a raw
-/// HTML block of its own whatever follows.
-pub fn splice_text(html: &str, at_start: bool, body_ends_with_newline: bool) -> String {
-    if at_start {
-        format!("{html}\n\n")
-    } else if body_ends_with_newline {
-        format!("\n{html}\n\n")
+/// The text to splice into `body` at `at` (from [`insertion_point`]): blank lines around the
+/// block so it is a raw HTML block of its own whatever follows, and no more than needed.
+pub fn splice_text(html: &str, body: &str, at: usize) -> String {
+    let before = if at == 0 || body[..at].ends_with("\n\n") {
+        ""
+    } else if body[..at].ends_with('\n') {
+        "\n"
     } else {
-        format!("\n\n{html}\n\n")
-    }
+        "\n\n"
+    };
+    let rest = &body[at..];
+    let after = if rest.starts_with('\n') || rest.starts_with("\r\n") {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    format!("{before}{html}{after}")
 }
 
 /// Makes an id prefix from a chapter path: `guide/intro.md` → `polish-guide-intro`.

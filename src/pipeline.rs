@@ -127,10 +127,9 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
             later.extend(diags);
             if let Some(html) = html {
                 let at = header::insertion_point(body, settings.parse);
-                let ends_nl = body[..at].ends_with('\n');
                 edits.push(Edit::insert(
                     body_start + at,
-                    header::splice_text(&html, at == 0, ends_nl),
+                    header::splice_text(&html, body, at),
                 ));
             }
         }
@@ -143,6 +142,10 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
 
     out.diagnostics
         .extend(later.into_iter().map(|d| map_back(d, &map)));
+    // Position order, so every driver reports a chapter's findings the same way.
+    out.diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
     out.content = match apply_edits(text, &edits) {
         Some(new) => Some(new),
         None => out.repaired.clone(),
