@@ -356,3 +356,55 @@ pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Res
     output.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mdbook_preprocessor::config::Config as BookConfig;
+
+    fn ctx(root: &Path, toml: &str, renderer: &str) -> PreprocessorContext {
+        let cfg: BookConfig = toml.parse().expect("valid book.toml");
+        PreprocessorContext::new(root.to_path_buf(), cfg, renderer.into())
+    }
+
+    #[test]
+    fn stylesheet_missing_stale_and_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let linked = "[output.html]\nadditional-css = [\"polish.css\"]\n";
+        let none = stylesheet_warning(&ctx(root, "[output.html]\n", "html")).unwrap();
+        assert!(none.contains("does not list polish.css"), "{none}");
+        std::fs::write(
+            root.join(STYLESHEET),
+            "/* mdbook-polish 0.0.1 stylesheet */\n",
+        )
+        .unwrap();
+        let old = stylesheet_warning(&ctx(root, linked, "html")).unwrap();
+        assert!(
+            old.contains("is from mdbook-polish 0.0.1") && old.contains("install"),
+            "{old}"
+        );
+        std::fs::write(root.join(STYLESHEET), stylesheet()).unwrap();
+        assert_eq!(stylesheet_warning(&ctx(root, linked, "html")), None);
+    }
+
+    #[test]
+    fn prints_once_per_build_in_the_first_renderer() {
+        let two = "[output.html]\n[output.markdown]\n";
+        assert_eq!(first_renderer(&two.parse().unwrap()), "html");
+        let md_only = "[output.markdown]\n[output.zzz]\n";
+        assert_eq!(first_renderer(&md_only.parse().unwrap()), "markdown");
+        assert_eq!(first_renderer(&"[book]\n".parse().unwrap()), "html");
+    }
+
+    #[test]
+    fn version_gate_accepts_ours_warns_on_newer_refuses_older() {
+        let v = |s: &str| serde_json::json!([{ "mdbook_version": s }, {}]);
+        assert_eq!(version_gate(&v(BUILT_FOR)).unwrap(), None);
+        assert!(version_gate(&v("0.5.999")).unwrap().is_some());
+        let e = version_gate(&v("0.4.52")).unwrap_err().to_string();
+        assert!(e.contains("needs mdBook 0.5; you have 0.4.52"), "{e}");
+        assert!(version_gate(&v("1.0.0")).is_err());
+        assert!(version_gate(&serde_json::json!({})).is_err());
+    }
+}
