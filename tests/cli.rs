@@ -335,3 +335,36 @@ fn install_twice_then_build_warns_nothing_about_stylesheet() {
     let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
     assert!(toml.contains("# keep me"));
 }
+
+#[test]
+fn glob_paths_and_deny_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/one.md", GOOD.replace("0b7f3a52", "1b7f3a52"));
+    write(dir.path(), "a/deep/two.md", "# Two\n\nLetâ€™s fix this.\n");
+    write(dir.path(), "a/deep/three.txt", "not markdown");
+    // `*` stays in one folder, `**` crosses folders.
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", "a/*.md", "--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["files_checked"], 1, "{json}");
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", "a/**/*.md", "--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["files_checked"], 2, "{json}");
+    assert_eq!(
+        json["summary"]["warnings"], 1,
+        "the mojibake repair is a warning: {json}"
+    );
+    // Warnings pass by default and fail under --deny warning.
+    polish()
+        .current_dir(dir.path())
+        .args(["check", "a/**/*.md", "--deny", "warning"])
+        .assert()
+        .code(1);
+}

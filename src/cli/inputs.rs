@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 
 use crate::config::Config;
 
@@ -114,7 +114,10 @@ pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> 
                     None => PathBuf::from("."),
                 }
             };
-            let pattern = Glob::new(arg.strip_prefix("./").unwrap_or(arg))
+            // `*` stays within a folder and `**` crosses folders, as in the action's fast-glob.
+            let pattern = globset::GlobBuilder::new(arg.strip_prefix("./").unwrap_or(arg))
+                .literal_separator(true)
+                .build()
                 .with_context(|| format!("invalid glob `{arg}`"))?
                 .compile_matcher();
             let mut any = false;
