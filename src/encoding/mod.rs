@@ -246,10 +246,7 @@ fn hunks(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
     }
     let mut out = Vec::new();
     let (mut o, mut n) = (0, 0);
-    loop {
-        let (Some(o_rest), Some(n_rest)) = (old.get(o..), new.get(n..)) else {
-            break;
-        };
+    while let (Some(o_rest), Some(n_rest)) = (old.get(o..), new.get(n..)) {
         let o_end = o_rest
             .find(|c: char| c.is_ascii())
             .map_or(old.len(), |i| o + i);
