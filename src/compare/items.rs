@@ -33,12 +33,21 @@ pub(crate) struct Item {
 /// Splits a cell into items. A cell with only whitespace and `<br>`s gives no items.
 pub(crate) fn split_items(text: &str, cell: &Cell<'_>) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
-    for seg in segments(text, cell) {
-        let events: Vec<&(Event<'_>, Range<usize>)> = cell
-            .events
-            .iter()
-            .filter(|(_, r)| r.start >= seg.start && r.end <= seg.end)
-            .collect();
+    // Each event goes to the one segment holding it, found by binary search: filtering every
+    // event for every segment was quadratic (1M `<br/>` in one cell: tests/hostile.rs
+    // `million_br_in_one_cell_keeps_every_line`). Segments are sorted and disjoint.
+    let segs = segments(text, cell);
+    let mut buckets: Vec<Vec<&(Event<'_>, Range<usize>)>> = vec![Vec::new(); segs.len()];
+    for ev in &cell.events {
+        let r = &ev.1;
+        let i = segs.partition_point(|s| s.end < r.end);
+        if let (Some(s), Some(bucket)) = (segs.get(i), buckets.get_mut(i))
+            && s.start <= r.start
+        {
+            bucket.push(ev);
+        }
+    }
+    for (seg, events) in segs.into_iter().zip(buckets) {
         let wholly_bold = events
             .iter()
             .any(|(e, r)| matches!(e, Event::Start(Tag::Strong)) && *r == seg);

@@ -233,9 +233,55 @@ fn free_segments(line: Range<usize>, skip: &[Range<usize>]) -> Vec<Range<usize>>
 }
 
 /// Minimal replaced stretches between a line and its repair (byte range in `old`, new text).
-/// Stretches separated only by non-ASCII characters are merged, so one broken word gives one
-/// edit.
+///
+/// Myers diff costs O(N·D), quadratic on a long line with many repairs (a 10 MB line took
+/// minutes: tests/hostile.rs `ten_megabyte_single_line_is_repaired_whole`). Repair only
+/// rewrites non-ASCII stretches (no byte of a multi-byte UTF-8 character is ASCII), so when
+/// both sides have the same ASCII characters in the same order, each stretch between two ASCII
+/// characters is diffed on its own, and one longer than [`MAX_DIFF_CHARS`] is one edit.
 fn hunks(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
+    let ascii = |s: &str| s.bytes().filter(u8::is_ascii).collect::<Vec<u8>>();
+    if ascii(old) != ascii(new) {
+        return hunks_myers(old, new);
+    }
+    let mut out = Vec::new();
+    let (mut o, mut n) = (0, 0);
+    while let (Some(o_rest), Some(n_rest)) = (old.get(o..), new.get(n..)) {
+        let o_end = o_rest
+            .find(|c: char| c.is_ascii())
+            .map_or(old.len(), |i| o + i);
+        let n_end = n_rest
+            .find(|c: char| c.is_ascii())
+            .map_or(new.len(), |i| n + i);
+        let os = old.get(o..o_end).unwrap_or("");
+        let ns = new.get(n..n_end).unwrap_or("");
+        if os != ns {
+            if os.chars().count() > MAX_DIFF_CHARS || ns.chars().count() > MAX_DIFF_CHARS {
+                out.push((o..o_end, ns.to_string()));
+            } else {
+                out.extend(
+                    hunks_myers(os, ns)
+                        .into_iter()
+                        .map(|(r, t)| (r.start + o..r.end + o, t)),
+                );
+            }
+        }
+        if o_end >= old.len() {
+            break;
+        }
+        // Step over the shared ASCII character (one byte on both sides).
+        o = o_end + 1;
+        n = n_end + 1;
+    }
+    out
+}
+
+/// Longest non-ASCII stretch diffed character by character; real words are far shorter.
+const MAX_DIFF_CHARS: usize = 64;
+
+/// [`hunks`] by Myers diff over characters. Stretches separated only by non-ASCII characters
+/// are merged, so one broken word gives one edit.
+fn hunks_myers(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
     use similar::{Algorithm, DiffOp, capture_diff_slices};
     let a: Vec<char> = old.chars().collect();
     let b: Vec<char> = new.chars().collect();
