@@ -379,6 +379,16 @@ fn is_two_byte_lead(c: char) -> bool {
     ('\u{C2}'..='\u{DF}').contains(&c)
 }
 
+/// Whether a space after `prev` (and `prev2` before it) can stand for a lost 0xA0 inside a
+/// UTF-8 sequence: `prev` is a lead, or `prev2` a three/four-byte lead and `prev` a
+/// continuation, in one code page. Otherwise the space is a real word break, and a broken first
+/// word (`Î¤Î¿ αρχείο`) is judged apart from the clean words after it.
+fn space_may_continue(prev: char, prev2: Option<&char>) -> bool {
+    let r = codepage::roles(prev);
+    let long_lead = prev2.map_or(0, |&p| codepage::roles(p) >> 16);
+    (r & 0xFF) != 0 || (long_lead & (r >> 8) & 0xFF) != 0
+}
+
 fn find_runs(chars: &[char]) -> Vec<Run> {
     let mut runs = Vec::new();
     let mut i = 0;
@@ -398,7 +408,8 @@ fn find_runs(chars: &[char]) -> Vec<Run> {
                 !prev.is_ascii()
             } else if c == ' ' {
                 !prev.is_ascii()
-                    && (next.is_some_and(|n| !n.is_ascii())
+                    && ((next.is_some_and(|n| !n.is_ascii())
+                        && space_may_continue(prev, end.checked_sub(2).and_then(|k| chars.get(k))))
                         || prev == 'Â'
                         // `Å veices` for `Šveices`: a lead at a word start, its 0xA0 turned
                         // into a space.
