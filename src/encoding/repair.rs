@@ -389,6 +389,37 @@ fn space_may_continue(prev: char, prev2: Option<&char>) -> bool {
     (r & 0xFF) != 0 || (long_lead & (r >> 8) & 0xFF) != 0
 }
 
+/// For a space at `space` inside a run starting at `start`: do the words on both sides of it
+/// each look broken in some code page (a lead byte followed by a possible continuation)? A
+/// clean word beside a broken one (`Р¤Р°Р№Р» настроек`) is kept out of its run, so that the
+/// broken word is judged alone.
+fn word_may_be_broken(chars: &[char], start: usize, space: usize) -> bool {
+    let word_start = chars
+        .get(start..space)
+        .and_then(|w| w.iter().rposition(|&c| c == ' '))
+        .map_or(start, |k| start + k + 1);
+    let before = chars.get(word_start..space).unwrap_or(&[]);
+    let after_len = chars
+        .get(space + 1..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|c| !c.is_ascii())
+        .count();
+    let after = chars.get(space + 1..space + 1 + after_len).unwrap_or(&[]);
+    // `â €` for `⠀` (E2 A0 80): a three-byte lead, the lost 0xA0, then its last byte; or
+    // `Ù Ù¡` for `٠١`: a two-byte lead completed by the lost 0xA0, then the next lead.
+    let through = match (before.last(), after.first()) {
+        (Some(&p), Some(&n)) => {
+            let (rp, rn) = (codepage::roles(p), codepage::roles(n));
+            let long = rp >> 16;
+            (long & (rn >> 8) & 0xFF) != 0 || (rp & !long & rn & 0xFF) != 0
+        }
+        _ => false,
+    };
+    codepage::possible_pages(before, true) != 0
+        && (through || codepage::possible_pages(after, false) != 0)
+}
+
 fn find_runs(chars: &[char]) -> Vec<Run> {
     let mut runs = Vec::new();
     let mut i = 0;
@@ -409,7 +440,8 @@ fn find_runs(chars: &[char]) -> Vec<Run> {
             } else if c == ' ' {
                 !prev.is_ascii()
                     && ((next.is_some_and(|n| !n.is_ascii())
-                        && space_may_continue(prev, end.checked_sub(2).and_then(|k| chars.get(k))))
+                        && space_may_continue(prev, end.checked_sub(2).and_then(|k| chars.get(k)))
+                        && word_may_be_broken(chars, start, end))
                         || prev == 'Â'
                         // `Å veices` for `Šveices`: a lead at a word start, its 0xA0 turned
                         // into a space.

@@ -8,6 +8,8 @@
 //! rare Latin letters, private-use characters, a letter of another script glued to Latin
 //! letters. The weights were tuned on ftfy's public test cases and on our own clean corpus.
 
+use super::codepage::{self, CodePage};
+
 /// Weight of `c` as the image of a UTF-8 lead byte.
 fn lead_weight(c: char) -> f32 {
     match c {
@@ -132,12 +134,66 @@ fn is_non_ascii_upper(c: char) -> bool {
     !c.is_ascii() && c.is_uppercase()
 }
 
+/// Whether `cp` shows some continuation byte (0x80..=0xBF) as `c`.
+fn is_cont_in(cp: &CodePage, c: char) -> bool {
+    cp.encode_char(c).is_some_and(|b| (0x80..=0xBF).contains(&b))
+}
+
+/// Pairs that are the fingerprint of one code page's reading of a UTF-8 lead and continuation
+/// and that correct text practically never glues together: mac-roman `‚Äô` (E2 80 ..),
+/// `¬©`, `ƒç`, `≈°`, `»ô`, `–∞`; windows-1251 `В«`, `вЂ`, `Г©`; windows-1250 `ĂĽ`, `ÄŤ`.
+/// The generic lead × continuation weights price these too low, because the continuation is
+/// an ordinary accented letter in that code page.
+fn signature(a: char, b: char) -> f32 {
+    if b.is_ascii() {
+        return 0.0;
+    }
+    // The pair must decode to something a writer means: not a C1 control or a combining mark
+    // (`¬ô` would be U+0099; the real text was `¬` then `ô`).
+    let means_something = |cp: &CodePage| match (cp.encode_char(a), cp.encode_char(b)) {
+        (Some(l @ 0xC2..=0xDF), Some(c)) => {
+            let u = (u32::from(l & 0x1F) << 6) | u32::from(c & 0x3F);
+            !(0x80..=0x9F).contains(&u) && !(0x300..=0x36F).contains(&u)
+        }
+        _ => true,
+    };
+    let mac = match a {
+        '‚' => 4.0,
+        '¬' | 'ƒ' | '≈' | '∆' | 'Œ' | 'œ' => 3.0,
+        '–' | '—' | '·' | '…' => 2.5,
+        // Romanian `ș`/`ț`/`Ș` only: German quotes `»Über«` glue `»` to letters for real.
+        '»' if matches!(b, 'ô' | 'õ' | 'ò') => 3.0,
+        _ => 0.0,
+    };
+    if mac > 0.0 && is_cont_in(&codepage::MAC_ROMAN, b) && means_something(&codepage::MAC_ROMAN) {
+        return mac;
+    }
+    // Windows-1251: Cyrillic capitals and `в` before a symbol (Cyrillic letters at 0x80..=0xBF
+    // are left out: `ВІН` is Ukrainian).
+    if matches!(a, 'В' | 'в' | 'Г' | 'Е' | 'Д' | 'Т')
+        && !is_alpha(b)
+        && is_cont_in(&codepage::W1251, b)
+    {
+        return 3.0;
+    }
+    // Letters only: `Ă™` and `Ä` + no-break space are Romanian and Finnish capitals before a
+    // symbol.
+    if matches!(a, 'Ă' | 'Ä' | 'Ĺ' | 'Ď' | 'Ń')
+        && is_alpha(b)
+        && is_cont_in(&codepage::W1250, b)
+        && means_something(&codepage::W1250)
+    {
+        return 2.0;
+    }
+    0.0
+}
+
 /// How odd the adjacent pair `a b` is; `after` is the character after `b` (for apostrophes).
 fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     if a.is_ascii() && b.is_ascii() {
         return 0.0;
     }
-    let mut cost = 0.0;
+    let mut cost = signature(a, b);
     let lw = lead_weight(a);
     if lw > 0.0 {
         let mut cw = cont_weight(b);
