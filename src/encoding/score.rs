@@ -136,7 +136,8 @@ fn is_non_ascii_upper(c: char) -> bool {
 
 /// Whether `cp` shows some continuation byte (0x80..=0xBF) as `c`.
 fn is_cont_in(cp: &CodePage, c: char) -> bool {
-    cp.encode_char(c).is_some_and(|b| (0x80..=0xBF).contains(&b))
+    cp.encode_char(c)
+        .is_some_and(|b| (0x80..=0xBF).contains(&b))
 }
 
 /// Pairs that are the fingerprint of one code page's reading of a UTF-8 lead and continuation
