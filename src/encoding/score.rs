@@ -171,9 +171,16 @@ fn signature(a: char, b: char) -> f32 {
     }
     // Windows-1251: Cyrillic capitals and `в` before a symbol (Cyrillic letters at 0x80..=0xBF
     // are left out: `ВІН` is Ukrainian).
-    if matches!(a, 'В' | 'в' | 'Г' | 'Е' | 'Д' | 'Т')
-        && !is_alpha(b)
+    if matches!(a, 'В' | 'в' | 'Г' | 'Е' | 'Д' | 'Т' | 'О' | 'П')
+        && (!is_alpha(b) || b == 'µ')
         && is_cont_in(&codepage::W1251, b)
+    {
+        return 3.0;
+    }
+    // Serbian and Macedonian letters glued after another capital (`Гѓ` for `Ã`, `ПЂ` for `π`):
+    // no word starts that way.
+    if matches!(a, 'В' | 'Г' | 'О' | 'П')
+        && matches!(b, 'Ђ' | 'ђ' | 'Ѓ' | 'ѓ' | 'Ќ' | 'ќ' | 'Ћ' | 'ћ' | 'Џ' | 'џ')
     {
         return 3.0;
     }
