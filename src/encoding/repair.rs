@@ -406,8 +406,15 @@ fn candidate(
     } else {
         CODE_PAGE_PRIOR
     };
-    // Symbols turning into symbols (`¬´` → `«`) prove little.
-    if !run.iter().any(|&c| is_alpha(c)) && !deepest.iter().any(|&c| is_alpha(c)) {
+    // Symbols turning into symbols (`¬´` → `«`) prove little, except one C2 sequence read
+    // through mac-roman or windows-1251 beside letters or digits (`21 ¬∞C`, `¬© 2024`,
+    // `В§ 12`): prose does not glue `¬` or `В` to a symbol.
+    // (Not among ASCII punctuation: `` `¬´ `` is a kaomoji.)
+    let plain = |c: &char| c.is_ascii_alphanumeric() || c.is_ascii_whitespace();
+    let c2_pair = matches!(run, ['¬' | 'В', _])
+        && ctx.before.last().is_none_or(plain)
+        && ctx.after.first().is_none_or(plain);
+    if !c2_pair && !run.iter().any(|&c| is_alpha(c)) && !deepest.iter().any(|&c| is_alpha(c)) {
         gain *= 0.5;
     }
     Some(Candidate {
