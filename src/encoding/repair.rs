@@ -669,8 +669,13 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
     }
     // One lone two-byte repair in a line that also holds correct typographic punctuation
     // (`Bremer/Mccoy – DrÃ¥ber`): the line was decoded right; the odd pair is likely intended.
+    // (`Â©` is never intended, whatever else the line holds.)
     if let [(k, c)] = accepted.as_slice()
         && c.sequences == 1
+        && runs
+            .get(*k)
+            .and_then(|r| chars.get(r.start))
+            .is_some_and(|&ch| ch != 'Â')
         && runs.get(*k).is_some_and(|r| r.end - r.start == 2)
     {
         let lone_punct = runs.iter().enumerate().any(|(j, r)| {

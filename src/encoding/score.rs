@@ -16,7 +16,7 @@ fn lead_weight(c: char) -> f32 {
         // C2/C3 in latin-1 and windows-1252, C3 in mac-roman: the most common leads.
         'Â' | 'Ã' | '√' => 4.0,
         // Cyrillic leads (D0/D1) through latin-1 and windows-1251; windows-1250 C3/C5.
-        'Ð' | 'Ñ' | 'Р' | 'С' | 'Ă' | 'Ĺ' => 3.0,
+        'Ð' | 'Ñ' | 'Р' | 'С' | 'Ă' | 'Ĺ' | 'Đ' => 3.0,
         // E2 (punctuation) through latin-1; F0 (emoji).
         'â' | 'ð' => 2.0,
         'À'..='ß' => 2.0,
@@ -186,12 +186,22 @@ fn signature(a: char, b: char) -> f32 {
     }
     // Letters only: `Ă™` and `Ä` + no-break space are Romanian and Finnish capitals before a
     // symbol.
+    // (`Ä™`/`Ĺ™` are `ę`/`ř`, too common to leave out.)
     if matches!(a, 'Ă' | 'Ä' | 'Ĺ' | 'Ď' | 'Ń')
-        && is_alpha(b)
+        && (is_alpha(b) || (b == '™' && a != 'Ă'))
         && is_cont_in(&codepage::W1250, b)
         && means_something(&codepage::W1250)
     {
-        return 2.0;
+        return 3.0;
+    }
+    // Greek through windows-1252 (CE/CF leads): `Î—` for `Η`, `Ï€` for `π`. French `Île`
+    // glues `Î` to letters, never to these.
+    if matches!(a, 'Î' | 'Ï')
+        && codepage::W1252
+            .encode_char(b)
+            .is_some_and(|x| (0x80..=0x9F).contains(&x))
+    {
+        return 3.0;
     }
     0.0
 }
