@@ -119,6 +119,8 @@ fn char_cost(c: char) -> f32 {
         // Combining marks are rare in composed text, and mac-roman readings make them.
         0x300..=0x36F => 0.5,
         0x1D00..=0x1DBF => 3.0,
+        // Arabic Quranic annotation marks: `Ø•` in `T•Ø•R•Ü•S` would become U+0615.
+        0x610..=0x61A => 3.0,
         0x700..=0x7FF => 2.0,
         0xE000..=0xF8FF => 4.0,
         0x221A => 2.0,
