@@ -365,7 +365,12 @@ fn look_ahead(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32) 
         return (text, 0.0);
     }
     let mut best: Option<(Vec<char>, f32, f32)> = None;
-    for cp in codepage::ALL {
+    // Same test as `decode_run`'s own pre-scan, for all code pages in one pass.
+    let pages = codepage::possible_pages(&text, ctx.lost_a0_after);
+    for (k, cp) in codepage::ALL.iter().enumerate() {
+        if pages & (1 << k) == 0 {
+            continue;
+        }
         let Some(d) = decode_run(&text, cp, ctx.lost_a0_after) else {
             continue;
         };
