@@ -126,5 +126,5 @@ fn broken_corpus_is_repaired() {
         eprintln!("{f}");
     }
     assert_eq!(fp, 0, "a repaired line changed again");
-    assert!(rate >= 0.97, "fix rate {rate:.3} below target");
+    assert!(rate >= 0.98, "fix rate {rate:.3} below target");
 }

@@ -22,6 +22,8 @@ fn lead_weight(c: char) -> f32 {
         'À'..='ß' => 2.0,
         // Windows-1251 C3..C6 (`Г©` for `é`, `Д“` for `ē`).
         'Г' | 'Д' | 'Е' | 'Ж' => 1.5,
+        // Windows-1251 C2 (`В©` for `©`).
+        'В' => 1.0,
         // Mac-roman leads that show as symbols.
         '¬' | 'ƒ' | '≈' | '◊' | 'ÿ' | 'Ÿ' => 2.0,
         // Other three-byte leads through latin-1 (E0..EF) and mac-roman E2 (`‚`).
@@ -183,6 +185,13 @@ fn signature(a: char, b: char) -> f32 {
     // no word starts that way.
     if matches!(a, 'В' | 'Г' | 'О' | 'П')
         && matches!(b, 'Ђ' | 'ђ' | 'Ѓ' | 'ѓ' | 'Ќ' | 'ќ' | 'Ћ' | 'ћ' | 'Џ' | 'џ')
+    {
+        return 3.0;
+    }
+    // Lower-case letters no Cyrillic word puts right after these capitals (`Оё` for `θ`,
+    // `Гў` for `â`, `ВЄ` for `ª`); `Ві`/`ВІ` are left out, Ukrainian starts words so.
+    if (matches!(a, 'Г' | 'О' | 'П') && matches!(b, 'ё' | 'ј' | 'ґ' | 'ў' | 'ѕ' | 'Ѕ' | 'Ґ'))
+        || (a == 'В' && matches!(b, 'Є' | 'є' | 'ј' | 'ґ' | 'ў' | 'ѕ' | 'Ѕ'))
     {
         return 3.0;
     }
