@@ -348,6 +348,9 @@ struct Ctx<'a> {
 
 /// Cost of a repaired text, reading C1 controls as the punctuation they will become.
 fn cost_repaired(ctx: &Ctx<'_>, text: &[char]) -> f32 {
+    if !text.iter().any(|c| ('\u{80}'..='\u{9F}').contains(c)) {
+        return cost(ctx.before, text, ctx.after);
+    }
     let mapped: Vec<char> = text.iter().map(|&c| c1_to_punct(c)).collect();
     cost(ctx.before, &mapped, ctx.after)
 }

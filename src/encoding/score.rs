@@ -65,14 +65,38 @@ fn cont_weight(c: char) -> f32 {
 
 /// `char::is_alphabetic`, answered without a table lookup for the blocks mojibake lives in.
 pub(super) fn is_alpha(c: char) -> bool {
-    match u32::from(c) {
+    // Every two-byte UTF-8 character (U+0080..=U+07FF) from a bit table: candidate decodes
+    // land all over that range (IPA, combining marks, Syriac), where the library's lookup is
+    // slow.
+    static LOW: std::sync::OnceLock<[u64; 32]> = std::sync::OnceLock::new();
+    let cp = u32::from(c);
+    if cp < 0x800 {
+        let bits = LOW.get_or_init(|| {
+            let mut t = [0u64; 32];
+            for (k, slot) in (0u32..0x800).zip(0..) {
+                if char::from_u32(k).is_some_and(char::is_alphabetic)
+                    && let Some(w) = t.get_mut(slot / 64)
+                {
+                    *w |= 1 << (slot % 64);
+                }
+            }
+            t
+        });
+        return bits
+            .get((cp / 64) as usize)
+            .is_some_and(|w| w & (1 << (cp % 64)) != 0);
+    }
+    match cp {
         0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xB5 | 0xBA => true,
         0..=0xBF | 0xD7 | 0xF7 => false,
         0xC0..=0x24F => true,
         0x386 | 0x388..=0x38A | 0x38C | 0x38E..=0x3A1 | 0x3A3..=0x3F5 | 0x3F7..=0x3FF => true,
         0x400..=0x481 | 0x48A..=0x52F | 0x5D0..=0x5EA | 0x620..=0x64A => true,
         0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
-        0x2000..=0x206F | 0x2190..=0x24B5 | 0x24EA..=0x2BFF | 0xFF01..=0xFF20 => false,
+        // Punctuation, currency (`€`), `№`, `™`: the commonest mojibake characters, so kept
+        // off the slow Unicode lookup.
+        0x2000..=0x206F | 0x20A0..=0x20FF | 0x2116 | 0x2122 => false,
+        0x2190..=0x24B5 | 0x24EA..=0x2BFF | 0xFF01..=0xFF20 => false,
         _ => c.is_alphabetic(),
     }
 }
