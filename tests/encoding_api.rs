@@ -164,3 +164,21 @@ fn big_single_line_and_big_input() {
     assert_eq!(out.lines().count(), big.lines().count());
     assert!(out.contains("Une journée à la plage, déjà."));
 }
+
+/// Correct text that sits close to a code page's fingerprint pairs: names and quotes that glue
+/// a symbol or a rare letter to a neighbour on purpose.
+#[test]
+fn near_fingerprints_are_kept() {
+    for s in [
+        "capitalize valgrind (T•Ø•R•Ü•S)",
+        "Пётр и Ёлка пришли ВІН сказав",
+        "German quotes: »Über« and »öffentlich« stay.",
+        "Île-de-France and ÎLE DE RÉ",
+        "The aperture ƒ/2.8 and x≈y and 1990–1999",
+        "PĂŞUNE, NICIODATĂ™ and SELKÄ EDELLÄ",
+        "A kaomoji `¬´ ` and a bare ¬ sign",
+        "Math: √π ≈ 1.772 and √2",
+    ] {
+        assert_eq!(repair_text(s), None, "{s}");
+    }
+}

@@ -88,22 +88,24 @@ pub(super) static ALL: [&CodePage; 7] = [
 ];
 
 /// What a character can be in each candidate code page: bit `k` of the low byte says it is a
-/// UTF-8 lead byte (0xC2..=0xF4) in `ALL[k]`, bit `k` of the high byte a continuation byte
-/// (0x80..=0xBF). One table, built on first use, lets clean text skip every per-code-page
+/// UTF-8 lead byte (0xC2..=0xF4) in `ALL[k]`, bit `k` of the second byte a continuation byte
+/// (0x80..=0xBF), bit `k` of the third byte the lead of a three- or four-byte sequence
+/// (0xE0..=0xF4). One table, built on first use, lets clean text skip every per-code-page
 /// attempt with a single lookup per character.
 /// Roles of U+0000..=U+07FF by index, and of the few higher characters, sorted.
-type RoleTable = (Vec<u16>, Vec<(char, u16)>);
+type RoleTable = (Vec<u32>, Vec<(char, u32)>);
 
-pub(super) fn roles(c: char) -> u16 {
+pub(super) fn roles(c: char) -> u32 {
     static TABLE: OnceLock<RoleTable> = OnceLock::new();
     let (low, high) = TABLE.get_or_init(|| {
-        let mut low = vec![0u16; 0x800];
-        let mut high: Vec<(char, u16)> = Vec::new();
+        let mut low = vec![0u32; 0x800];
+        let mut high: Vec<(char, u32)> = Vec::new();
         for (k, cp) in ALL.iter().enumerate() {
             for b in 0x80u8..=0xFF {
-                let role: u16 = match b {
+                let role: u32 = match b {
                     0x80..=0xBF => 0x100 << k,
-                    0xC2..=0xF4 => 1 << k,
+                    0xC2..=0xDF => 1 << k,
+                    0xE0..=0xF4 => 0x1_0001 << k,
                     _ => 0,
                 };
                 let c = cp.decode_byte(b);
@@ -121,7 +123,7 @@ pub(super) fn roles(c: char) -> u16 {
             }
         }
         high.sort_unstable();
-        let mut merged: Vec<(char, u16)> = Vec::with_capacity(high.len());
+        let mut merged: Vec<(char, u32)> = Vec::with_capacity(high.len());
         for (c, r) in high {
             match merged.last_mut() {
                 Some(last) if last.0 == c => last.1 |= r,
@@ -145,11 +147,11 @@ pub(super) fn roles(c: char) -> u16 {
 /// Code pages (bits of `ALL` indices) in which `run` holds a lead byte followed by something
 /// that can continue it; `lost_a0_after` also counts a lead at the very end.
 pub(super) fn possible_pages(run: &[char], lost_a0_after: bool) -> u8 {
-    let mut mask: u16 = 0;
-    let mut prev_lead: u16 = 0;
+    let mut mask: u32 = 0;
+    let mut prev_lead: u32 = 0;
     for &c in run {
         let r = roles(c);
-        mask |= prev_lead & (r >> 8);
+        mask |= prev_lead & ((r >> 8) & 0xFF);
         prev_lead = r & 0xFF;
     }
     if lost_a0_after {

@@ -36,10 +36,13 @@ pub struct RepairOptions {
     pub parse: ParseOptions,
 }
 
-/// Cheap test: could `text` contain mojibake at all? False for ASCII and for text whose
-/// non-ASCII characters cannot come from any code page we undo (most CJK, Indic, ...).
+/// Cheap test: could `text` contain mojibake at all? False for ASCII, for text whose
+/// non-ASCII characters cannot come from any code page we undo (most CJK, Indic, ...), and for
+/// ordinary accented or typographic text (`café`, `it’s`, `Ελληνικά`): it asks whether some
+/// character could be a UTF-8 lead byte *followed by* one of its continuation bytes in one of
+/// our code pages. One forward scan, ASCII skipped eight bytes at a time, no allocation.
 pub fn has_suspects(text: &str) -> bool {
-    repair::has_suspect_bytes(text.as_bytes())
+    repair::has_suspect_bytes(text.as_bytes()) && repair::needs_work(text)
 }
 
 /// Repairs mojibake in a Markdown chapter, skipping code (unless asked). Each repair is one
@@ -54,7 +57,7 @@ pub fn repair_markdown(text: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diag
     let mut line_start = 0;
     for line in text.split('\n') {
         let line_end = line_start + line.len();
-        if has_suspects(line) {
+        if repair::needs_work(line) {
             for seg in free_segments(line_start..line_end, &skip) {
                 let Some(seg_text) = text.get(seg.clone()) else {
                     continue;
@@ -112,21 +115,28 @@ pub fn repair_text(text: &str) -> Option<String> {
     if !has_suspects(text) {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
+    // Built only from the first changed line on; everything before it is copied in one go.
+    let mut out: Option<String> = None;
+    // End of the text already copied into `out`.
+    let mut copied = 0;
+    let mut line_start = 0;
+    while line_start <= text.len() {
+        let line_end = memchr::memchr(b'\n', text.as_bytes().get(line_start..).unwrap_or(&[]))
+            .map_or(text.len(), |k| line_start + k);
+        let line = text.get(line_start..line_end).unwrap_or("");
+        if repair::needs_work(line)
+            && let Some(fixed) = repair::repair_line_text(line)
+        {
+            let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
+            buf.push_str(text.get(copied..line_start).unwrap_or(""));
+            buf.push_str(&fixed);
+            copied = line_end;
         }
-        match repair::repair_line_text(line) {
-            Some(fixed) => {
-                out.push_str(&fixed);
-                changed = true;
-            }
-            None => out.push_str(line),
-        }
+        line_start = line_end + 1;
     }
-    changed.then_some(out)
+    let mut out = out?;
+    out.push_str(text.get(copied..).unwrap_or(""));
+    Some(out)
 }
 
 /// Byte ranges repair must not touch: code, and HTML attribute values (unless asked).

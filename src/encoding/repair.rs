@@ -47,6 +47,76 @@ pub(super) fn has_suspect_bytes(bytes: &[u8]) -> bool {
     false
 }
 
+/// Index of the first non-ASCII byte of `bytes` at or after `from`, eight bytes at a time.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_le_bytes(word) & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| b >= 0x80)
+        .map(|k| i + k)
+}
+
+/// Could one pass of repair change `text` at all? A superset of what `repair_line_text` acts
+/// on, in one forward scan without allocating: some non-ASCII character that is a UTF-8 lead
+/// in a code page followed by one that continues it there (through the roles table), a lead
+/// followed by a space or `?` that `find_runs` may read as a lost byte, or a C1 control.
+/// Clean text in any script (`café`, `it’s`, `Ελληνικά`, `日本語`) almost never has one, so
+/// whole lines and documents skip the cost model.
+pub(super) fn needs_work(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(start) = next_non_ascii(bytes, i) {
+        let Some(rest) = text.get(start..) else {
+            return true;
+        };
+        let mut chars = rest.chars();
+        let Some(mut prev) = chars.next() else {
+            return false;
+        };
+        let mut pos = start + prev.len_utf8();
+        loop {
+            if ('\u{80}'..='\u{9F}').contains(&prev) {
+                return true;
+            }
+            let Some(c) = chars.next() else {
+                return false;
+            };
+            let lead = codepage::roles(prev) & 0xFF;
+            match c {
+                ' ' => {
+                    if ('\u{C0}'..='\u{DF}').contains(&prev) || is_c3_image(prev) {
+                        return true;
+                    }
+                    // Other spaces join a run only between two words that are each broken
+                    // (and so are caught on their own) or across a bridge.
+                    if lead != 0 && chars.clone().next().is_some_and(|n| space_bridges(prev, n)) {
+                        return true;
+                    }
+                }
+                '?' if lead != 0 => return true,
+                c if !c.is_ascii() && lead & (codepage::roles(c) >> 8) != 0 => return true,
+                _ => {}
+            }
+            pos += c.len_utf8();
+            if c.is_ascii() {
+                break;
+            }
+            prev = c;
+        }
+        i = pos;
+    }
+    false
+}
+
 /// One character of a run as seen through a code page.
 #[derive(Clone, Copy)]
 enum Unit {
@@ -278,6 +348,9 @@ struct Ctx<'a> {
 
 /// Cost of a repaired text, reading C1 controls as the punctuation they will become.
 fn cost_repaired(ctx: &Ctx<'_>, text: &[char]) -> f32 {
+    if !text.iter().any(|c| ('\u{80}'..='\u{9F}').contains(c)) {
+        return cost(ctx.before, text, ctx.after);
+    }
     let mapped: Vec<char> = text.iter().map(|&c| c1_to_punct(c)).collect();
     cost(ctx.before, &mapped, ctx.after)
 }
@@ -295,7 +368,12 @@ fn look_ahead(text: Vec<char>, ctx: &Ctx<'_>, depth: usize) -> (Vec<char>, f32) 
         return (text, 0.0);
     }
     let mut best: Option<(Vec<char>, f32, f32)> = None;
-    for cp in codepage::ALL {
+    // Same test as `decode_run`'s own pre-scan, for all code pages in one pass.
+    let pages = codepage::possible_pages(&text, ctx.lost_a0_after);
+    for (k, cp) in codepage::ALL.iter().enumerate() {
+        if pages & (1 << k) == 0 {
+            continue;
+        }
         let Some(d) = decode_run(&text, cp, ctx.lost_a0_after) else {
             continue;
         };
@@ -336,8 +414,15 @@ fn candidate(
     } else {
         CODE_PAGE_PRIOR
     };
-    // Symbols turning into symbols (`¬´` → `«`) prove little.
-    if !run.iter().any(|&c| is_alpha(c)) && !deepest.iter().any(|&c| is_alpha(c)) {
+    // Symbols turning into symbols (`¬´` → `«`) prove little, except one C2 sequence read
+    // through mac-roman or windows-1251 beside letters or digits (`21 ¬∞C`, `¬© 2024`,
+    // `В§ 12`): prose does not glue `¬` or `В` to a symbol.
+    // (Not among ASCII punctuation: `` `¬´ `` is a kaomoji.)
+    let plain = |c: &char| c.is_ascii_alphanumeric() || c.is_ascii_whitespace();
+    let c2_pair = matches!(run, ['¬' | 'В', _])
+        && ctx.before.last().is_none_or(plain)
+        && ctx.after.first().is_none_or(plain);
+    if !c2_pair && !run.iter().any(|&c| is_alpha(c)) && !deepest.iter().any(|&c| is_alpha(c)) {
         gain *= 0.5;
     }
     Some(Candidate {
@@ -379,6 +464,54 @@ fn is_two_byte_lead(c: char) -> bool {
     ('\u{C2}'..='\u{DF}').contains(&c)
 }
 
+/// Whether a space after `prev` (and `prev2` before it) can stand for a lost 0xA0 inside a
+/// UTF-8 sequence: `prev` is a lead, or `prev2` a three/four-byte lead and `prev` a
+/// continuation, in one code page. Otherwise the space is a real word break, and a broken first
+/// word (`Î¤Î¿ αρχείο`) is judged apart from the clean words after it.
+fn space_may_continue(prev: char, prev2: Option<&char>) -> bool {
+    let r = codepage::roles(prev);
+    let long_lead = prev2.map_or(0, |&p| codepage::roles(p) >> 16);
+    (r & 0xFF) != 0 || (long_lead & (r >> 8) & 0xFF) != 0
+}
+
+/// `p`, a space, `n` can be one broken stretch: `â €` for `⠀` (E2 A0 80: a three-byte lead, the
+/// lost 0xA0, then its last byte) or `Ù Ù¡` for `٠١` (a two-byte lead completed by the lost
+/// 0xA0, then the next lead). Leads that are letters only: after punctuation (`” —`) the space
+/// is a real one.
+fn space_bridges(p: char, n: char) -> bool {
+    if !is_alpha(p) {
+        return false;
+    }
+    let (rp, rn) = (codepage::roles(p), codepage::roles(n));
+    let long = rp >> 16;
+    (long & (rn >> 8) & 0xFF) != 0 || (rp & !long & rn & 0xFF) != 0
+}
+
+/// For a space at `space` inside a run starting at `start`: do the words on both sides of it
+/// each look broken in some code page (a lead byte followed by a possible continuation)? A
+/// clean word beside a broken one (`Р¤Р°Р№Р» настроек`) is kept out of its run, so that the
+/// broken word is judged alone.
+fn word_may_be_broken(chars: &[char], start: usize, space: usize) -> bool {
+    let word_start = chars
+        .get(start..space)
+        .and_then(|w| w.iter().rposition(|&c| c == ' '))
+        .map_or(start, |k| start + k + 1);
+    let before = chars.get(word_start..space).unwrap_or(&[]);
+    let after_len = chars
+        .get(space + 1..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|c| !c.is_ascii())
+        .count();
+    let after = chars.get(space + 1..space + 1 + after_len).unwrap_or(&[]);
+    let through = match (before.last(), after.first()) {
+        (Some(&p), Some(&n)) => space_bridges(p, n),
+        _ => false,
+    };
+    codepage::possible_pages(before, true) != 0
+        && (through || codepage::possible_pages(after, false) != 0)
+}
+
 fn find_runs(chars: &[char]) -> Vec<Run> {
     let mut runs = Vec::new();
     let mut i = 0;
@@ -398,7 +531,9 @@ fn find_runs(chars: &[char]) -> Vec<Run> {
                 !prev.is_ascii()
             } else if c == ' ' {
                 !prev.is_ascii()
-                    && (next.is_some_and(|n| !n.is_ascii())
+                    && ((next.is_some_and(|n| !n.is_ascii())
+                        && space_may_continue(prev, end.checked_sub(2).and_then(|k| chars.get(k)))
+                        && word_may_be_broken(chars, start, end))
                         || prev == 'Â'
                         // `Å veices` for `Šveices`: a lead at a word start, its 0xA0 turned
                         // into a space.
@@ -542,8 +677,13 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
     }
     // One lone two-byte repair in a line that also holds correct typographic punctuation
     // (`Bremer/Mccoy – DrÃ¥ber`): the line was decoded right; the odd pair is likely intended.
+    // (`Â©` is never intended, whatever else the line holds.)
     if let [(k, c)] = accepted.as_slice()
         && c.sequences == 1
+        && runs
+            .get(*k)
+            .and_then(|r| chars.get(r.start))
+            .is_some_and(|&ch| ch != 'Â')
         && runs.get(*k).is_some_and(|r| r.end - r.start == 2)
     {
         let lone_punct = runs.iter().enumerate().any(|(j, r)| {
@@ -617,9 +757,14 @@ fn apply(line: &str, fixes: &[Fix]) -> String {
 
 /// Repairs one line through as many passes as layered damage needs. `None` when unchanged.
 pub(super) fn repair_line_text(line: &str) -> Option<String> {
-    if !has_suspect_bytes(line.as_bytes()) {
+    if !needs_work(line) {
         return None;
     }
+    repair_line_passes(line)
+}
+
+/// `repair_line_text` without the quick check.
+fn repair_line_passes(line: &str) -> Option<String> {
     let mut current = line.to_string();
     let mut changed = false;
     for _ in 0..MAX_LAYERS + 1 {
@@ -636,4 +781,63 @@ pub(super) fn repair_line_text(line: &str) -> Option<String> {
         changed = true;
     }
     (changed && current != line).then_some(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick check may say "work" for clean text, but never "no work" for text the full
+    /// repair would change: broken variants of every corpus line through every code page,
+    /// one and two layers, whole and truncated at each character.
+    #[test]
+    fn quick_check_never_hides_a_repair() {
+        let corpus = include_str!("../../tests/fixtures/encoding/clean.txt");
+        let mut checked = 0;
+        for line in corpus.lines() {
+            let mut variants = vec![line.to_string()];
+            for cp in codepage::ALL {
+                let once: String = line.bytes().map(|b| cp.decode_byte(b)).collect();
+                let twice: String = once
+                    .bytes()
+                    .map(|b| codepage::W1252.decode_byte(b))
+                    .collect();
+                variants.push(once);
+                variants.push(twice);
+            }
+            for v in variants {
+                let cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).step_by(7).collect();
+                for cut in cuts {
+                    let Some(piece) = v.get(cut..) else { continue };
+                    if !needs_work(piece) {
+                        assert_eq!(repair_line_passes(piece), None, "{piece}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn quick_check_passes_ordinary_text() {
+        for s in [
+            "café, naïve, déjà vu",
+            "It’s the “best” — really…",
+            "Ελληνικά и русский текст",
+            "日本語のテキスト",
+            "São Paulo às três",
+        ] {
+            assert!(!needs_work(s), "{s}");
+        }
+        for s in [
+            "cafÃ©",
+            "Letâ€™s",
+            "РџСЂРёРІРµС‚",
+            "\u{93}quoted\u{94}",
+            "voilÃ le",
+        ] {
+            assert!(needs_work(s), "{s}");
+        }
+    }
 }

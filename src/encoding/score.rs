@@ -8,18 +8,22 @@
 //! rare Latin letters, private-use characters, a letter of another script glued to Latin
 //! letters. The weights were tuned on ftfy's public test cases and on our own clean corpus.
 
+use super::codepage::{self, CodePage};
+
 /// Weight of `c` as the image of a UTF-8 lead byte.
 fn lead_weight(c: char) -> f32 {
     match c {
         // C2/C3 in latin-1 and windows-1252, C3 in mac-roman: the most common leads.
         'Â' | 'Ã' | '√' => 4.0,
         // Cyrillic leads (D0/D1) through latin-1 and windows-1251; windows-1250 C3/C5.
-        'Ð' | 'Ñ' | 'Р' | 'С' | 'Ă' | 'Ĺ' => 3.0,
+        'Ð' | 'Ñ' | 'Р' | 'С' | 'Ă' | 'Ĺ' | 'Đ' => 3.0,
         // E2 (punctuation) through latin-1; F0 (emoji).
         'â' | 'ð' => 2.0,
         'À'..='ß' => 2.0,
         // Windows-1251 C3..C6 (`Г©` for `é`, `Д“` for `ē`).
         'Г' | 'Д' | 'Е' | 'Ж' => 1.5,
+        // Windows-1251 C2 (`В©` for `©`).
+        'В' => 1.0,
         // Mac-roman leads that show as symbols.
         '¬' | 'ƒ' | '≈' | '◊' | 'ÿ' | 'Ÿ' => 2.0,
         // Other three-byte leads through latin-1 (E0..EF) and mac-roman E2 (`‚`).
@@ -61,14 +65,38 @@ fn cont_weight(c: char) -> f32 {
 
 /// `char::is_alphabetic`, answered without a table lookup for the blocks mojibake lives in.
 pub(super) fn is_alpha(c: char) -> bool {
-    match u32::from(c) {
+    // Every two-byte UTF-8 character (U+0080..=U+07FF) from a bit table: candidate decodes
+    // land all over that range (IPA, combining marks, Syriac), where the library's lookup is
+    // slow.
+    static LOW: std::sync::OnceLock<[u64; 32]> = std::sync::OnceLock::new();
+    let cp = u32::from(c);
+    if cp < 0x800 {
+        let bits = LOW.get_or_init(|| {
+            let mut t = [0u64; 32];
+            for (k, slot) in (0u32..0x800).zip(0..) {
+                if char::from_u32(k).is_some_and(char::is_alphabetic)
+                    && let Some(w) = t.get_mut(slot / 64)
+                {
+                    *w |= 1 << (slot % 64);
+                }
+            }
+            t
+        });
+        return bits
+            .get((cp / 64) as usize)
+            .is_some_and(|w| w & (1 << (cp % 64)) != 0);
+    }
+    match cp {
         0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xB5 | 0xBA => true,
         0..=0xBF | 0xD7 | 0xF7 => false,
         0xC0..=0x24F => true,
         0x386 | 0x388..=0x38A | 0x38C | 0x38E..=0x3A1 | 0x3A3..=0x3F5 | 0x3F7..=0x3FF => true,
         0x400..=0x481 | 0x48A..=0x52F | 0x5D0..=0x5EA | 0x620..=0x64A => true,
         0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
-        0x2000..=0x206F | 0x2190..=0x24B5 | 0x24EA..=0x2BFF | 0xFF01..=0xFF20 => false,
+        // Punctuation, currency (`€`), `№`, `™`: the commonest mojibake characters, so kept
+        // off the slow Unicode lookup.
+        0x2000..=0x206F | 0x20A0..=0x20FF | 0x2116 | 0x2122 => false,
+        0x2190..=0x24B5 | 0x24EA..=0x2BFF | 0xFF01..=0xFF20 => false,
         _ => c.is_alphabetic(),
     }
 }
@@ -117,6 +145,8 @@ fn char_cost(c: char) -> f32 {
         // Combining marks are rare in composed text, and mac-roman readings make them.
         0x300..=0x36F => 0.5,
         0x1D00..=0x1DBF => 3.0,
+        // Arabic Quranic annotation marks: `Ø•` in `T•Ø•R•Ü•S` would become U+0615.
+        0x610..=0x61A => 3.0,
         0x700..=0x7FF => 2.0,
         0xE000..=0xF8FF => 4.0,
         0x221A => 2.0,
@@ -132,12 +162,91 @@ fn is_non_ascii_upper(c: char) -> bool {
     !c.is_ascii() && c.is_uppercase()
 }
 
+/// Whether `cp` shows some continuation byte (0x80..=0xBF) as `c`.
+fn is_cont_in(cp: &CodePage, c: char) -> bool {
+    cp.encode_char(c)
+        .is_some_and(|b| (0x80..=0xBF).contains(&b))
+}
+
+/// Pairs that are the fingerprint of one code page's reading of a UTF-8 lead and continuation
+/// and that correct text practically never glues together: mac-roman `‚Äô` (E2 80 ..),
+/// `¬©`, `ƒç`, `≈°`, `»ô`, `–∞`; windows-1251 `В«`, `вЂ`, `Г©`; windows-1250 `ĂĽ`, `ÄŤ`.
+/// The generic lead × continuation weights price these too low, because the continuation is
+/// an ordinary accented letter in that code page.
+fn signature(a: char, b: char) -> f32 {
+    if b.is_ascii() {
+        return 0.0;
+    }
+    // The pair must decode to something a writer means: not a C1 control or a combining mark
+    // (`¬ô` would be U+0099; the real text was `¬` then `ô`).
+    let means_something = |cp: &CodePage| match (cp.encode_char(a), cp.encode_char(b)) {
+        (Some(l @ 0xC2..=0xDF), Some(c)) => {
+            let u = (u32::from(l & 0x1F) << 6) | u32::from(c & 0x3F);
+            !(0x80..=0x9F).contains(&u) && !(0x300..=0x36F).contains(&u)
+        }
+        _ => true,
+    };
+    let mac = match a {
+        '‚' => 4.0,
+        '¬' | 'ƒ' | '≈' | '∆' | 'Œ' | 'œ' => 3.0,
+        '–' | '—' | '·' | '…' => 2.5,
+        // Romanian `ș`/`ț`/`Ș` only: German quotes `»Über«` glue `»` to letters for real.
+        '»' if matches!(b, 'ô' | 'õ' | 'ò') => 3.0,
+        _ => 0.0,
+    };
+    if mac > 0.0 && is_cont_in(&codepage::MAC_ROMAN, b) && means_something(&codepage::MAC_ROMAN) {
+        return mac;
+    }
+    // Windows-1251: Cyrillic capitals and `в` before a symbol (Cyrillic letters at 0x80..=0xBF
+    // are left out: `ВІН` is Ukrainian).
+    if matches!(a, 'В' | 'в' | 'Г' | 'Е' | 'Д' | 'Т' | 'О' | 'П')
+        && (!is_alpha(b) || b == 'µ')
+        && is_cont_in(&codepage::W1251, b)
+    {
+        return 3.0;
+    }
+    // Serbian and Macedonian letters glued after another capital (`Гѓ` for `Ã`, `ПЂ` for `π`):
+    // no word starts that way.
+    if matches!(a, 'В' | 'Г' | 'О' | 'П')
+        && matches!(b, 'Ђ' | 'ђ' | 'Ѓ' | 'ѓ' | 'Ќ' | 'ќ' | 'Ћ' | 'ћ' | 'Џ' | 'џ')
+    {
+        return 3.0;
+    }
+    // Lower-case letters no Cyrillic word puts right after these capitals (`Оё` for `θ`,
+    // `Гў` for `â`, `ВЄ` for `ª`); `Ві`/`ВІ` are left out, Ukrainian starts words so.
+    if (matches!(a, 'Г' | 'О' | 'П') && matches!(b, 'ё' | 'ј' | 'ґ' | 'ў' | 'ѕ' | 'Ѕ' | 'Ґ'))
+        || (a == 'В' && matches!(b, 'Є' | 'є' | 'ј' | 'ґ' | 'ў' | 'ѕ' | 'Ѕ'))
+    {
+        return 3.0;
+    }
+    // Letters only: `Ă™` and `Ä` + no-break space are Romanian and Finnish capitals before a
+    // symbol.
+    // (`Ä™`/`Ĺ™` are `ę`/`ř`, too common to leave out.)
+    if matches!(a, 'Ă' | 'Ä' | 'Ĺ' | 'Ď' | 'Ń')
+        && (is_alpha(b) || (b == '™' && a != 'Ă'))
+        && is_cont_in(&codepage::W1250, b)
+        && means_something(&codepage::W1250)
+    {
+        return 3.0;
+    }
+    // Greek through windows-1252 (CE/CF leads): `Î—` for `Η`, `Ï€` for `π`. French `Île`
+    // glues `Î` to letters, never to these.
+    if matches!(a, 'Î' | 'Ï')
+        && codepage::W1252
+            .encode_char(b)
+            .is_some_and(|x| (0x80..=0x9F).contains(&x))
+    {
+        return 3.0;
+    }
+    0.0
+}
+
 /// How odd the adjacent pair `a b` is; `after` is the character after `b` (for apostrophes).
 fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     if a.is_ascii() && b.is_ascii() {
         return 0.0;
     }
-    let mut cost = 0.0;
+    let mut cost = signature(a, b);
     let lw = lead_weight(a);
     if lw > 0.0 {
         let mut cw = cont_weight(b);
