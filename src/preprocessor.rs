@@ -133,6 +133,7 @@ pub fn settings_for(
         header: cfg.header_config(),
         compare: cfg.compare_options(parse),
         parse,
+        diagnostics_only: false,
     })
 }
 
