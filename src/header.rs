@@ -107,6 +107,30 @@ fn values(node: &Node) -> Vec<String> {
         .collect()
 }
 
+/// The finding for a link field whose value may not become an `href`.
+fn unsafe_link(key: &str, node: &Node) -> Diagnostic {
+    Diagnostic::warning(
+        UNSAFE_LINK,
+        node.span.clone(),
+        format!("`{key}` is not an http(s) link, so it is shown as text"),
+    )
+    .with_help("use a full `https://` URL")
+}
+
+/// The findings [`render`] would report for `data`, without building any HTML: `check`
+/// needs only these, and the header's HTML was a measurable share of its time.
+pub fn diagnostics(data: &Node, cfg: &HeaderConfig) -> Vec<Diagnostic> {
+    cfg.fields
+        .iter()
+        .filter(|key| key.as_str() == "figma")
+        .filter_map(|key| {
+            let node = data.get(key)?;
+            let url = node.scalar_text().filter(|s| !s.trim().is_empty())?;
+            (!is_safe_link(&url)).then(|| unsafe_link(key, node))
+        })
+        .collect()
+}
+
 /// Renders the header for `data`. `id_prefix` keeps ids unique on the print page. Returns
 /// `None` when no configured field has a value.
 pub fn render(
@@ -134,14 +158,7 @@ pub fn render(
                 if is_safe_link(&url) {
                     link = Some((label, url));
                 } else {
-                    diags.push(
-                        Diagnostic::warning(
-                            UNSAFE_LINK,
-                            node.span.clone(),
-                            format!("`{key}` is not an http(s) link, so it is shown as text"),
-                        )
-                        .with_help("use a full `https://` URL"),
-                    );
+                    diags.push(unsafe_link(key, node));
                     // Keep the text visible: the reader still sees what was written.
                     let _ = write!(
                         rows,
@@ -289,6 +306,29 @@ mod tests {
             ),
             span: 0..0,
         }
+    }
+
+    #[test]
+    fn diagnostics_match_what_render_reports() {
+        let cfg = HeaderConfig::default();
+        for figma in [
+            "javascript:alert(1)",
+            "https://example.com/x",
+            "  ",
+            "http://",
+            "ftp://a",
+        ] {
+            let data = map(vec![("summary", s("x")), ("figma", s(figma))]);
+            let (_, from_render) = render(&data, &cfg, "p");
+            let alone = diagnostics(&data, &cfg);
+            assert_eq!(
+                format!("{alone:?}"),
+                format!("{from_render:?}"),
+                "figma = {figma:?}"
+            );
+        }
+        let data = map(vec![("figma", s("data:x"))]);
+        assert_eq!(diagnostics(&data, &cfg).len(), 1);
     }
 
     #[test]

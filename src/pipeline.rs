@@ -32,13 +32,17 @@ pub struct Settings {
     pub compare: Option<CompareOptions>,
     /// mdBook's parser flags.
     pub parse: ParseOptions,
+    /// Only the findings are wanted (`check`): every job still runs its checks, but no header
+    /// or comparison HTML is built and [`ChapterResult::content`] stays `None`.
+    pub diagnostics_only: bool,
 }
 
 /// What one chapter's run produced.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChapterResult {
-    /// The new chapter text, or `None` when it is byte-identical to the input.
+    /// The new chapter text, or `None` when it is byte-identical to the input (always `None`
+    /// under [`Settings::diagnostics_only`]).
     pub content: Option<String>,
     /// The source with only encoding repairs applied (what `fix` writes), or `None`.
     pub repaired: Option<String>,
@@ -120,8 +124,16 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
     }
     let body = &text[body_start..];
 
-    // 3. Html-only parts.
-    if input.html {
+    // 3. Html-only parts. With `diagnostics_only`, the same checks without the HTML.
+    if input.html && settings.diagnostics_only {
+        if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
+            later.extend(header::diagnostics(data, cfg));
+        }
+        if let Some(opts) = &settings.compare {
+            let notes = compare::notes(body, opts);
+            later.extend(notes.into_iter().map(|d| d.shifted(body_start)));
+        }
+    } else if input.html {
         if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
             let (html, diags) = header::render(data, cfg, input.id_prefix);
             later.extend(diags);
@@ -146,9 +158,13 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
     out.diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });
-    out.content = match apply_edits(text, &edits) {
-        Some(new) => Some(new),
-        None => out.repaired.clone(),
+    out.content = if settings.diagnostics_only {
+        None
+    } else {
+        match apply_edits(text, &edits) {
+            Some(new) => Some(new),
+            None => out.repaired.clone(),
+        }
     };
     out.front_matter = fm.data;
     out
@@ -207,6 +223,38 @@ mod tests {
         let r = process(input(src), &settings);
         assert!(r.content.is_none());
         assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn diagnostics_only_reports_the_same_findings() {
+        let full = Settings {
+            header: Some(HeaderConfig::default()),
+            compare: Some(CompareOptions::default()),
+            repair: Some(RepairOptions::default()),
+            ..Settings::default()
+        };
+        let lean = Settings {
+            diagnostics_only: true,
+            ..full.clone()
+        };
+        let chapters = [
+            "---\nsummary: Let\u{e2}\u{80}\u{99}s go\nfigma: javascript:x\n---\n\n# T\n\n| Pros | Value |\n|-|-|\n|a|b|\n",
+            "---\ntitle: x\n---\n# T\n\n| Pros | Cons | Notes |\n|-|-|-|\n|a|b|c|\n\n| Pros | Cons |\n|-|-|\n|a|b|\n",
+            "# No front matter\n\ncaf\u{c3}\u{a9} | x\n",
+            "",
+        ];
+        let mut codes = Vec::new();
+        for src in chapters {
+            let a = process(input(src), &full);
+            codes.extend(a.diagnostics.iter().map(|d| d.code));
+            let b = process(input(src), &lean);
+            assert_eq!(a.diagnostics, b.diagnostics, "{src:?}");
+            assert!(b.content.is_none());
+            assert_eq!(a.repaired, b.repaired);
+        }
+        for code in ["PL501", "PL302"] {
+            assert!(codes.contains(&code), "{code} exercised: {codes:?}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use rayon::prelude::*;
 
 use crate::config::{self, Config, OnFailure};
 use crate::diagnostic::{Diagnostic, Location};
@@ -133,6 +134,7 @@ pub fn settings_for(
         header: cfg.header_config(),
         compare: cfg.compare_options(parse),
         parse,
+        diagnostics_only: false,
     })
 }
 
@@ -150,35 +152,55 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     }
     let src_dir = ctx.config.book.src.clone();
 
-    let mut guids: Vec<(usize, Node)> = Vec::new();
+    // Chapters are independent until the cross-file rules, so they are processed in
+    // parallel. Three passes keep everything in book order whatever the scheduling: take each
+    // chapter's text out (in `for_each_chapter_mut` order), process the list in parallel
+    // (`collect` keeps its order), then walk the book in the same order to put results back.
+    let mut jobs: Vec<(PathBuf, String)> = Vec::new();
     book.for_each_chapter_mut(|ch| {
-        let Some(source_path) = ch.source_path.clone() else {
+        if let Some(source_path) = &ch.source_path {
+            jobs.push((source_path.clone(), std::mem::take(&mut ch.content)));
+        }
+    });
+    let results: Vec<(String, String, pipeline::ChapterResult)> = jobs
+        .into_par_iter()
+        .map(|(source_path, content)| {
+            let rel = source_path.to_string_lossy().replace('\\', "/");
+            let prefix = header::id_prefix(&rel);
+            let input = ChapterInput {
+                source: &content,
+                id_prefix: &prefix,
+                html,
+                require_front_matter: cfg.require_front_matter.applies_to(&rel),
+            };
+            let result = pipeline::process(input, &settings);
+            (display_path(&src_dir, &source_path), content, result)
+        })
+        .collect();
+    let mut guids: Vec<(usize, Node)> = Vec::new();
+    let mut results = results.into_iter();
+    book.for_each_chapter_mut(|ch| {
+        if ch.source_path.is_none() {
+            return;
+        }
+        let Some((path, source, mut result)) = results.next() else {
             return;
         };
-        let rel = source_path.to_string_lossy().replace('\\', "/");
-        let prefix = header::id_prefix(&rel);
-        let input = ChapterInput {
-            source: &ch.content,
-            id_prefix: &prefix,
-            html,
-            require_front_matter: cfg.require_front_matter.applies_to(&rel),
-        };
-        let result = pipeline::process(input, &settings);
-        if let Some(title) = &result.title {
-            ch.name = title.clone();
+        if let Some(title) = result.title.take() {
+            ch.name = title;
         }
         let index = outcome.files.len();
         if let Some(g) = result.front_matter.as_ref().and_then(|fm| fm.get("guid")) {
             guids.push((index, g.clone()));
         }
-        let source = match result.content {
-            Some(new) => std::mem::replace(&mut ch.content, new),
-            None => ch.content.clone(),
+        ch.content = match result.content.take() {
+            Some(new) => new,
+            None => source.clone(),
         };
         outcome.files.push(FileReport {
-            path: display_path(&src_dir, &source_path),
+            path,
             source,
-            diagnostics: result.diagnostics,
+            diagnostics: std::mem::take(&mut result.diagnostics),
         });
     });
     add_duplicate_guids(&mut outcome.files, &guids);
@@ -335,6 +357,17 @@ pub fn version_gate(input: &serde_json::Value) -> anyhow::Result<Option<String>>
 
 /// The preprocessor protocol on stdin/stdout.
 pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Result<()> {
+    // Hidden: `MDBOOK_POLISH_TIMINGS=1` prints each phase's time to stderr (scripts/bench-book).
+    let timings = std::env::var_os("MDBOOK_POLISH_TIMINGS").is_some();
+    let start = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!(
+                "mdbook-polish: timing: {what} at {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
     let mut buf = Vec::new();
     input
         .read_to_end(&mut buf)
@@ -344,16 +377,31 @@ pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Res
             "no input on stdin: mdbook-polish is an mdBook preprocessor; add it to book.toml and run `mdbook build` (or use `mdbook-polish check`)"
         );
     }
-    let raw: serde_json::Value =
-        serde_json::from_slice(&buf).context("mdBook's input is not valid JSON (truncated?)")?;
+    // The version gate reads only the context's `mdbook_version` (the book is skipped, not
+    // built): a whole `serde_json::Value` of a large book costs several times its size in
+    // memory and a second pass to convert it.
+    // Any other shape takes the general path, which gives the same errors as before.
+    let raw = match serde_json::from_slice::<(serde_json::Value, serde::de::IgnoredAny)>(&buf) {
+        Ok((context, _)) => serde_json::Value::Array(vec![context]),
+        Err(_) => {
+            serde_json::from_slice(&buf).context("mdBook's input is not valid JSON (truncated?)")?
+        }
+    };
     if let Some(warning) = version_gate(&raw)? {
         eprintln!("mdbook-polish: warning: {warning}");
     }
-    let (ctx, book): (PreprocessorContext, Book) = serde_json::from_value(raw)
+    drop(raw);
+    let (ctx, book): (PreprocessorContext, Book) = serde_json::from_slice(&buf)
         .context("mdBook's input does not have the shape mdBook 0.5 sends")?;
+    drop(buf);
+    lap("parsed");
     let book = Polish::new().run(&ctx, book)?;
+    lap("processed");
+    // One large write instead of many small ones (stdout is line-buffered).
+    let mut output = std::io::BufWriter::with_capacity(1 << 16, &mut output);
     serde_json::to_writer(&mut output, &book)?;
     output.flush()?;
+    lap("written");
     Ok(())
 }
 

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::cli::ReportArgs;
 use crate::cli::inputs::{self, Target};
 use crate::config::Config;
@@ -134,6 +136,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             );
         }
         let mut s = settings_for(&b.config, &b.book_config, &b.root)?;
+        s.diagnostics_only = true;
         if override_schema.is_some() {
             s.schema.clone_from(&override_schema);
         }
@@ -142,19 +145,28 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if override_schema.is_some() {
         loose.schema.clone_from(&override_schema);
     }
+    loose.diagnostics_only = true;
 
-    let mut files = Vec::with_capacity(inputs.targets.len());
+    // Files are independent until the cross-file rules: check them in parallel. `collect`
+    // keeps the targets' (sorted) order, so the report does not depend on scheduling.
+    let checked: Vec<Checked> = inputs
+        .targets
+        .par_iter()
+        .map(|t| {
+            let (settings, cfg) = match t.book {
+                Some(i) => (&per_book[i], &inputs.books[i].config),
+                None => (&loose, &loose_cfg),
+            };
+            check_file(t, settings, cfg)
+        })
+        .collect();
+    let mut files = Vec::with_capacity(checked.len());
     let mut guids = Vec::new();
-    for t in &inputs.targets {
-        let (settings, cfg) = match t.book {
-            Some(i) => (&per_book[i], &inputs.books[i].config),
-            None => (&loose, &loose_cfg),
-        };
-        let checked = check_file(t, settings, cfg);
-        if let Some(g) = checked.front_matter.as_ref().and_then(|fm| fm.get("guid")) {
+    for c in checked {
+        if let Some(g) = c.front_matter.as_ref().and_then(|fm| fm.get("guid")) {
             guids.push((files.len(), g.clone()));
         }
-        files.push(checked.report);
+        files.push(c.report);
     }
     add_duplicate_guids(&mut files, &guids);
     for f in &mut files {

@@ -92,6 +92,9 @@ pub fn transform(
 ) -> (Vec<Edit>, Vec<Diagnostic>) {
     let mut edits = Vec::new();
     let mut diagnostics = Vec::new();
+    if !might_have_table(text) {
+        return (edits, diagnostics);
+    }
     let prefix = sanitize_id(id_prefix);
     for (n, table) in detect::find_tables(text, opts.parse).iter().enumerate() {
         let base = match prefix.as_str() {
@@ -113,6 +116,53 @@ pub fn transform(
         edits.push(Edit::replace(table.range.clone(), out));
     }
     (edits, diagnostics)
+}
+
+/// The notes [`transform`] would report for `text`, without rendering any component: what
+/// `check` needs. Same detection and classification, so the same findings.
+pub fn notes(text: &str, opts: &CompareOptions) -> Vec<Diagnostic> {
+    if !might_have_table(text) {
+        return Vec::new();
+    }
+    detect::find_tables(text, opts.parse)
+        .iter()
+        .filter_map(|table| match detect::classify(table, opts) {
+            Verdict::Leave(note) => note,
+            _ => None,
+        })
+        .collect()
+}
+
+/// Cheap pre-check before a full Markdown parse: whether some line could be a pipe table's
+/// delimiter row. pulldown-cmark only opens a table on a line that, after its container
+/// markers (`>`, indentation), holds nothing but `|`, `-`, `:` and spaces, with at least one
+/// `|` and one `-`; a chapter without such a line has no table, so the parse (most of the
+/// job's cost) is skipped. The test is a superset of the parser's (tabs and `\r` allowed).
+pub fn might_have_table(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'|', bytes.get(from..).unwrap_or_default()) {
+        let at = from + i;
+        let start =
+            memchr::memrchr(b'\n', bytes.get(..at).unwrap_or_default()).map_or(0, |j| j + 1);
+        let end = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
+            .map_or(bytes.len(), |j| at + j);
+        let line = bytes.get(start..end).unwrap_or_default();
+        let body_at = line
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'>'))
+            .unwrap_or(line.len());
+        let body = line.get(body_at..).unwrap_or_default();
+        if body.contains(&b'-')
+            && body
+                .iter()
+                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'))
+        {
+            return true;
+        }
+        from = end + 1;
+    }
+    false
 }
 
 /// The two sides in the author's column order.
@@ -237,6 +287,33 @@ mod tests {
         let con = out.find("polish-compare-con").unwrap_or(usize::MAX);
         let pro = out.find("polish-compare-pro").unwrap_or(0);
         assert!(con < pro, "author order kept: {out}");
+    }
+
+    #[test]
+    fn notes_match_transform_and_the_pre_check_never_hides_a_table() {
+        let cases = [
+            "| Pros | Cons | Notes |\n|-|-|-|\n|a|b|c|\n",
+            "| Pros | Value |\n| --- | :---: |\n| a | b |\n",
+            "| Pros | Cons |\n|-|-|\n| | |\n",
+            "> | Pros | Cons |\n> |-|-|\n> |a|b|\n",
+            "- item\n\n  | Pros | Cons |\n  |-|-|\n  |a|b|\n",
+            "| Pros | Cons |\r\n|-|-|\r\n|a|b|\r\n",
+            "Pros | Benefits\n-|-\na|b\n",
+            "|a|\n|-|\n",
+            "| Key | Value |\n|-|-|\n|a|b|\n",
+            "a | b\n\nno delimiter here | - x\n",
+            "```\n| Pros | Cons |\n|-|-|\n```\n",
+            "plain text, no pipes\n",
+        ];
+        let opts = CompareOptions::default();
+        for md in cases {
+            let (_, from_transform) = transform(md, &opts, "");
+            assert_eq!(notes(md, &opts), from_transform, "{md:?}");
+            let tables = detect::find_tables(md, opts.parse).len();
+            assert!(tables == 0 || might_have_table(md), "{md:?}");
+        }
+        assert!(!might_have_table("a | b\nc | d\n"));
+        assert!(!might_have_table("# T\n\n---\n"));
     }
 
     #[test]
