@@ -368,3 +368,61 @@ fn glob_paths_and_deny_levels() {
         .assert()
         .code(1);
 }
+
+/// `fix` never leaves a half-written file: the repaired text goes to a temporary file that is
+/// renamed over the original (a new inode), so a kill at any moment leaves either the old or
+/// the new content. Here the process is killed at several moments of a large repair.
+#[cfg(unix)]
+#[test]
+fn fix_interrupted_leaves_old_or_new_content() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut broken = String::new();
+    for i in 0..200_000 {
+        broken.push_str(if i % 50 == 0 {
+            "Letâ€™s see the cafÃ© menu.\n"
+        } else {
+            "A plain line of text.\n"
+        });
+    }
+    let fixed = broken.replace("Letâ€™s", "Let’s").replace("cafÃ©", "café");
+    let path = dir.path().join("big.md");
+    for delay_ms in [0u64, 20, 60, 150, 400] {
+        std::fs::write(&path, &broken).unwrap();
+        let before = std::fs::metadata(&path).unwrap().ino();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mdbook-polish"))
+            .args(["fix"])
+            .arg(&path)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            now == broken || now == fixed,
+            "half-written file after a kill at {delay_ms} ms"
+        );
+        if now == fixed {
+            assert_ne!(
+                std::fs::metadata(&path).unwrap().ino(),
+                before,
+                "written in place, not renamed"
+            );
+        }
+    }
+    // Run to completion once: the result is the repaired text and no temporary file is left.
+    std::fs::write(&path, &broken).unwrap();
+    polish().arg("fix").arg(&path).assert().success();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(".mdbook-polish-"))
+        .collect();
+    assert!(
+        leftovers.is_empty() || leftovers.iter().all(|n| n.ends_with(".tmp")),
+        "{leftovers:?}"
+    );
+}
