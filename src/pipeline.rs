@@ -270,3 +270,49 @@ mod tests {
         assert_eq!(r.diagnostics[0].code, MISSING_FRONT_MATTER);
     }
 }
+
+#[cfg(test)]
+mod repair_first_tests {
+    use super::*;
+    use crate::diagnostic::LineIndex;
+
+    /// A broken `summary` is repaired before it is shown and validated, and the repair is
+    /// reported at the author's line and column.
+    #[test]
+    fn front_matter_values_are_repaired_then_validated() {
+        let src = "---\nsummary: Letâ€™s talk\nplatform-version: o11\n---\n\n# T\n";
+        let settings = Settings {
+            repair: Some(RepairOptions::default()),
+            schema: Some(Arc::new(Schema::embedded())),
+            header: Some(HeaderConfig::default()),
+            ..Settings::default()
+        };
+        let r = process(
+            ChapterInput {
+                source: src,
+                id_prefix: "p",
+                html: true,
+                require_front_matter: false,
+            },
+            &settings,
+        );
+        let out = r.content.unwrap();
+        assert!(out.contains("Let’s talk"), "{out}");
+        assert_eq!(
+            r.front_matter.unwrap().get("summary").unwrap().as_str(),
+            Some("Let’s talk")
+        );
+        let repair = r
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "PL401")
+            .expect("repair reported");
+        assert_eq!(LineIndex::new(src).line_col(repair.span.start), (2, 13));
+        // The embedded schema requires guid and locale: validation ran on the repaired block.
+        assert!(
+            r.diagnostics.iter().any(|d| d.code == "PL204"),
+            "{:?}",
+            r.diagnostics
+        );
+    }
+}
