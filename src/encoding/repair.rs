@@ -275,7 +275,15 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
         }
         let decoded = if ok {
             let seq = bytes.get(..need).unwrap_or(&[]);
-            if lost {
+            // A space stands for a lost 0xA0 in a four-byte sequence only inside an emoji
+            // (`ðŸ˜ ` for `😠`): elsewhere the space was a real one, and taking it builds a
+            // character from unrelated letters and punctuation (`т“ Ё` → U+A04E8).
+            let four_through_space = need == 4
+                && used_space
+                && decode_seq(seq).is_none_or(|ch| !('\u{1F000}'..='\u{1FAFF}').contains(&ch));
+            if four_through_space {
+                None
+            } else if lost {
                 // Only when the rest of the sequence is well formed as far as we can tell.
                 decode_seq(seq).map(|_| '\u{FFFD}')
             } else {

@@ -110,6 +110,7 @@ enum Script {
     Armenian,
     Hebrew,
     Arabic,
+    Thai,
     Other,
 }
 
@@ -127,6 +128,7 @@ fn script(c: char) -> Option<Script> {
         0x530..=0x58F => Script::Armenian,
         0x590..=0x5FF => Script::Hebrew,
         0x600..=0x6FF | 0x750..=0x77F => Script::Arabic,
+        0xE00..=0xE7F => Script::Thai,
         _ => Script::Other,
     })
 }
@@ -142,6 +144,10 @@ fn char_cost(c: char) -> f32 {
         0x180..=0x24F => 1.5,
         0x250..=0x2AF => 3.0,
         0x2C6 | 0x2C7 | 0x2D8..=0x2DD => 1.0,
+        // Other spacing modifier letters (`ʸ`, `˥`): phonetics only. The ones prose uses
+        // (`ʻ`, `ʼ`, `ˈ`, `ˌ`, `ː`) stay free.
+        0x2B0..=0x2BA | 0x2BD..=0x2C5 | 0x2C9..=0x2CB | 0x2CD..=0x2CF | 0x2D1..=0x2D7 => 1.0,
+        0x2DE..=0x2FF => 1.0,
         // Combining marks are rare in composed text, and mac-roman readings make them.
         0x300..=0x36F => 0.5,
         0x1D00..=0x1DBF => 3.0,
@@ -150,6 +156,17 @@ fn char_cost(c: char) -> f32 {
         0x700..=0x7FF => 2.0,
         0xE000..=0xF8FF => 4.0,
         0x221A => 2.0,
+        // Noncharacters: never in text.
+        0xFDD0..=0xFDEF | 0xFFFE | 0xFFFF => 8.0,
+        // Historic scripts of plane 1 (Linear B, Gothic, cuneiform...): `ð` + a C1 control
+        // + two symbols decodes there by chance.
+        0x1_0000..=0x1_CFFF => 2.0,
+        // Tags and variation selectors (flag and emoji sequences) are real.
+        0xE_0000..=0xE_007F | 0xE_0100..=0xE_01EF => 0.0,
+        // Planes 3..=16: CJK extensions nobody types, unassigned planes, private use. A
+        // four-byte sequence made from a code page's lead, symbols and a space taken for a
+        // lost no-break space (`т“ Ё` → U+A04E8 through windows-1251) lands here.
+        0x3_0000.. => 8.0,
         _ => 0.0,
     }
 }
@@ -241,6 +258,38 @@ fn signature(a: char, b: char) -> f32 {
     0.0
 }
 
+/// Nonspacing marks of the blocks a wrong decode lands in (approximate, no table): Latin
+/// combining diacritics, Cyrillic, Hebrew and Arabic marks, Devanagari signs, Thai and Lao vowel
+/// and tone marks (`аё` + `ё` through windows-1251 is E0 B8 B8, Thai U+0E38).
+fn is_combining(c: char) -> bool {
+    matches!(u32::from(c),
+        0x300..=0x36F
+        | 0x483..=0x489
+        | 0x591..=0x5BD
+        | 0x5BF | 0x5C1 | 0x5C2 | 0x5C4 | 0x5C5 | 0x5C7
+        | 0x610..=0x61A
+        | 0x64B..=0x65F
+        | 0x670
+        | 0x6D6..=0x6DC
+        | 0x6DF..=0x6E4
+        | 0x6E7 | 0x6E8
+        | 0x6EA..=0x6ED
+        | 0x900..=0x902
+        | 0x93C
+        | 0x941..=0x948
+        | 0x94D
+        | 0xE31
+        | 0xE34..=0xE3A
+        | 0xE47..=0xE4E
+        | 0xEB1
+        | 0xEB4..=0xEBC
+        | 0xEC8..=0xECD
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF
+        | 0xFE20..=0xFE2F)
+}
+
 /// How odd the adjacent pair `a b` is; `after` is the character after `b` (for apostrophes).
 fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     if a.is_ascii() && b.is_ascii() {
@@ -305,7 +354,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         cost += 1.5;
     }
     // A combining mark after a space or punctuation has nothing to combine with.
-    if ('\u{300}'..='\u{36F}').contains(&b) && !(is_alpha(a) || a.is_ascii_digit()) {
+    if is_combining(b) && !(is_alpha(a) || a.is_ascii_digit()) {
         cost += 2.0;
     }
     cost
@@ -315,6 +364,11 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
 /// context characters are not priced alone, only their pairs with the text).
 pub(super) fn cost(before: &[char], text: &[char], after: &[char]) -> f32 {
     let mut total: f32 = text.iter().map(|&c| char_cost(c)).sum();
+    // A combining mark opening the line has nothing to combine with (the pair rule below
+    // prices one after a space or punctuation).
+    if before.is_empty() && text.first().is_some_and(|&c| is_combining(c)) {
+        total += 2.0;
+    }
     let (nb, nt) = (before.len(), text.len());
     // The window before + text + after, without allocating it.
     let at = |i: usize| -> Option<char> {
