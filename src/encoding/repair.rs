@@ -192,6 +192,21 @@ pub(super) fn c1_to_punct(c: char) -> char {
 
 /// Reads `run` through `cp` once. `lost_a0_after`: the run is followed by a space that may
 /// have eaten a trailing 0xA0 (`voilÃ le` for `voilà le`).
+/// Blocks a three-byte character rebuilt through a lost 0xA0 may come from: Indic, Thai and
+/// Lao, Georgian, Hangul, Latin and Greek extended, punctuation and symbols, CJK and kana,
+/// compatibility forms. Anything else from a space is far likelier to be a real space.
+fn plausible_through_space(ch: char) -> bool {
+    matches!(ch,
+        '\u{0900}'..='\u{0EFF}'
+            | '\u{10A0}'..='\u{11FF}'
+            | '\u{1E00}'..='\u{1FFF}'
+            | '\u{2000}'..='\u{27BF}'
+            | '\u{2900}'..='\u{2BFF}'
+            | '\u{2E80}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7AF}'
+            | '\u{FB00}'..='\u{FFEF}')
+}
+
 fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decoded> {
     let unit = |c: char| match c {
         ' ' => Unit::Space,
@@ -281,7 +296,18 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
             let four_through_space = need == 4
                 && used_space
                 && decode_seq(seq).is_none_or(|ch| !('\u{1F000}'..='\u{1FAFF}').contains(&ch));
-            if four_through_space {
+            // Likewise for three bytes: a space after two letters of a word, or one that builds
+            // a character outside the blocks real documents use, was a real space (`её её”`
+            // is Russian, not `帠帔`; `Ра ·` is not Samaritan, `Рв —` not Braille).
+            let letters_before = run.get(i).is_some_and(|c| c.is_alphabetic())
+                && run.get(i + 1).is_some_and(|c| c.is_alphabetic());
+            let three_through_space = need == 3
+                && used_space
+                && decode_seq(seq).is_some_and(|ch| {
+                    !plausible_through_space(ch)
+                        || (letters_before && !('\u{2000}'..='\u{214F}').contains(&ch))
+                });
+            if four_through_space || three_through_space {
                 None
             } else if lost {
                 // Only when the rest of the sequence is well formed as far as we can tell.
