@@ -63,22 +63,35 @@ pub fn repair_markdown(text: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diag
                     continue;
                 };
                 if let Some(fixed) = repair::repair_line_text(seg_text) {
-                    for (range, replacement) in hunks(seg_text, &fixed) {
-                        let abs = range.start + seg.start..range.end + seg.start;
-                        let before = context_word(text, abs.clone());
-                        let after = format!(
-                            "{}{}{}",
-                            text.get(before.start..abs.start).unwrap_or(""),
-                            replacement,
-                            text.get(abs.end..before.end).unwrap_or("")
-                        );
+                    let hunks: Vec<(Range<usize>, String)> = hunks(seg_text, &fixed)
+                        .into_iter()
+                        .map(|(r, rep)| (r.start + seg.start..r.end + seg.start, rep))
+                        .collect();
+                    // One finding per word, showing the word with every repair in it applied
+                    // (`rÃ©sumÃ©` → `résumé`), and one edit per hunk.
+                    let mut k = 0;
+                    while let Some((first, _)) = hunks.get(k) {
+                        let word = context_word(text, first.clone());
+                        let mut last = k;
+                        while hunks.get(last + 1).is_some_and(|(r, _)| r.start < word.end) {
+                            last += 1;
+                        }
+                        let word = word.start..context_word(text, hunks[last].0.clone()).end;
+                        let mut after = String::new();
+                        let mut pos = word.start;
+                        for (r, rep) in &hunks[k..=last] {
+                            after.push_str(text.get(pos..r.start).unwrap_or(""));
+                            after.push_str(rep);
+                            pos = r.end;
+                        }
+                        after.push_str(text.get(pos..word.end).unwrap_or(""));
                         diags.push(
                             Diagnostic::warning(
                                 CODE_REPAIRED,
-                                abs.clone(),
+                                first.start..hunks[last].0.end,
                                 format!(
                                     "mojibake repaired: `{}` → `{}`",
-                                    text.get(before).unwrap_or(""),
+                                    text.get(word).unwrap_or(""),
                                     after
                                 ),
                             )
@@ -87,7 +100,10 @@ pub fn repair_markdown(text: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diag
                                  save the file as UTF-8",
                             ),
                         );
-                        edits.push(Edit::replace(abs, replacement));
+                        for (r, rep) in &hunks[k..=last] {
+                            edits.push(Edit::replace(r.clone(), rep.clone()));
+                        }
+                        k = last + 1;
                     }
                 }
             }
