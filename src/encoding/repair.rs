@@ -201,6 +201,8 @@ fn plausible_through_space(ch: char) -> bool {
             | '\u{10A0}'..='\u{11FF}'
             | '\u{1E00}'..='\u{1FFF}'
             | '\u{2000}'..='\u{27BF}'
+            // Of Braille, only the blank pattern: social posts use it as an invisible space.
+            | '\u{2800}'
             | '\u{2900}'..='\u{2BFF}'
             | '\u{2E80}'..='\u{9FFF}'
             | '\u{AC00}'..='\u{D7AF}'
@@ -296,16 +298,17 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
             let four_through_space = need == 4
                 && used_space
                 && decode_seq(seq).is_none_or(|ch| !('\u{1F000}'..='\u{1FAFF}').contains(&ch));
-            // Likewise for three bytes: a space after two letters of a word, or one that builds
-            // a character outside the blocks real documents use, was a real space (`её её”`
-            // is Russian, not `帠帔`; `Ра ·` is not Samaritan, `Рв —` not Braille).
+            // Likewise for three bytes: a space that builds a character outside the blocks real
+            // documents use, or a CJK character from two letters of a word, was a real space
+            // (`её её”` is Russian, not `帠帔`; `Ра ·` is not Samaritan, `Рв —` not Braille).
             let letters_before = run.get(i).is_some_and(|c| c.is_alphabetic())
                 && run.get(i + 1).is_some_and(|c| c.is_alphabetic());
             let three_through_space = need == 3
                 && used_space
                 && decode_seq(seq).is_some_and(|ch| {
                     !plausible_through_space(ch)
-                        || (letters_before && !('\u{2000}'..='\u{214F}').contains(&ch))
+                        || (letters_before
+                            && matches!(ch, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}'))
                 });
             if four_through_space || three_through_space {
                 None
