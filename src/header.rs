@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter::{Node, Value};
+use crate::frontmatter::Node;
 use crate::markdown::{ParseOptions, parser, pulldown_cmark::Event, pulldown_cmark::Tag};
 
 /// Which fields the header shows, in order, and their labels.
@@ -276,15 +276,10 @@ pub fn id_prefix(path: &str) -> String {
     out
 }
 
-/// Whether the node is a non-empty value (used to skip `figma: ""` or `figma: null`).
-pub fn is_present(node: &Node) -> bool {
-    !matches!(node.value, Value::Null) && node.scalar_text().is_none_or(|s| !s.trim().is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{Entry, Limits};
+    use crate::frontmatter::{Entry, Limits, Value};
 
     fn s(v: &str) -> Node {
         Node {
