@@ -6,7 +6,7 @@
 //! renderer prints), and fail the build only under `on-failure = "error"`.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::{BufRead as _, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -162,7 +162,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             jobs.push((source_path.clone(), std::mem::take(&mut ch.content)));
         }
     });
-    let results: Vec<(String, String, pipeline::ChapterResult)> = jobs
+    let results: Vec<Done> = jobs
         .into_par_iter()
         .map(|(source_path, content)| {
             let rel = source_path.to_string_lossy().replace('\\', "/");
@@ -174,7 +174,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
                 require_front_matter: cfg.require_front_matter.applies_to(&rel),
             };
             let result = pipeline::process(input, &settings);
-            (display_path(&src_dir, &source_path), content, result)
+            Done::new(display_path(&src_dir, &source_path), content, result)
         })
         .collect();
     let mut guids: Vec<(usize, Node)> = Vec::new();
@@ -183,24 +183,23 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         if ch.source_path.is_none() {
             return;
         }
-        let Some((path, source, mut result)) = results.next() else {
+        let Some(done) = results.next() else {
             return;
         };
-        if let Some(title) = result.title.take() {
+        if let Some(title) = done.title {
             ch.name = title;
         }
-        let index = outcome.files.len();
-        if let Some(g) = result.front_matter.as_ref().and_then(|fm| fm.get("guid")) {
-            guids.push((index, g.clone()));
-        }
-        ch.content = match result.content.take() {
-            Some(new) => new,
-            None => source.clone(),
+        ch.content = done.content;
+        let Some(source) = done.report_source else {
+            return;
         };
+        if let Some(g) = done.guid {
+            guids.push((outcome.files.len(), g));
+        }
         outcome.files.push(FileReport {
-            path,
+            path: done.path,
             source,
-            diagnostics: std::mem::take(&mut result.diagnostics),
+            diagnostics: done.diagnostics,
         });
     });
     add_duplicate_guids(&mut outcome.files, &guids);
@@ -212,6 +211,74 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     outcome.print = ctx.renderer == first_renderer(&ctx.config);
     outcome.fail = cfg.on_failure == OnFailure::Error && outcome.counts.errors > 0;
     Ok((book, outcome))
+}
+
+/// One processed chapter, reduced to what the rest of the run needs. The book's memory matters
+/// here (issue 6: peak ≤ 3 × the book JSON): a report keeps the full source only when the
+/// chapter has findings; a chapter with none keeps just the lines up to its `guid`, which is
+/// all a cross-file duplicate-guid finding shows (its span and snippet are in front matter).
+struct Done {
+    path: String,
+    /// What goes back into the book.
+    content: String,
+    /// The text the report's spans refer to, or `None` when nothing can be reported.
+    report_source: Option<String>,
+    title: Option<String>,
+    guid: Option<Node>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Done {
+    fn new(path: String, source: String, mut result: pipeline::ChapterResult) -> Done {
+        let guid = result
+            .front_matter
+            .as_ref()
+            .and_then(|fm| fm.get("guid"))
+            .cloned();
+        let needed = if !result.diagnostics.is_empty() {
+            Some(source.len())
+        } else {
+            guid.as_ref().map(|g| line_end(&source, g.span.end))
+        };
+        let (content, report_source) = match (result.content.take(), needed) {
+            (Some(new), Some(n)) if n == source.len() => (new, Some(source)),
+            (Some(new), Some(n)) => {
+                let kept = source.get(..n).map(str::to_string);
+                (reuse(source, &new), kept)
+            }
+            (Some(new), None) => (reuse(source, &new), None),
+            (None, Some(n)) => {
+                let kept = source.get(..n).map(str::to_string);
+                (source, kept)
+            }
+            (None, None) => (source, None),
+        };
+        Done {
+            path,
+            content,
+            report_source,
+            title: result.title.take(),
+            guid,
+            diagnostics: result.diagnostics,
+        }
+    }
+}
+
+/// `new` written into `old`'s allocation. The sources were allocated by the thread that read
+/// the book, the new texts by rayon's workers; with a per-thread allocator arena (glibc) the
+/// freed sources could not hold the new texts and the process would keep both (issue 6 bounds
+/// peak memory at 3 × the book JSON). Copying into the old buffer costs one memcpy of the book.
+fn reuse(mut old: String, new: &str) -> String {
+    old.clear();
+    old.push_str(new);
+    old
+}
+
+/// The end of the line holding byte `at` (after its `\n`), or the end of `text`.
+fn line_end(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| at + i + 1)
 }
 
 /// `src/guide/intro.md`-style path for messages.
@@ -355,6 +422,105 @@ pub fn version_gate(input: &serde_json::Value) -> anyhow::Result<Option<String>>
     }))
 }
 
+/// The process's peak resident set so far (Linux `VmHWM`), for `MDBOOK_POLISH_TIMINGS`.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Reads mdBook's `[context, book]` in one streaming pass. The input is never held whole: a
+/// buffer of it next to the parsed book would double the peak memory (issue 6 bounds it at
+/// 3 × the book JSON). The version gate runs on the context before the book is read, so a
+/// 0.4 mdBook (whose book has another shape) gets one clear sentence, not a serde error.
+fn read_input(input: impl Read) -> anyhow::Result<(PreprocessorContext, Book)> {
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, input);
+    loop {
+        let chunk = reader
+            .fill_buf()
+            .context("could not read mdBook's input on stdin")?;
+        if chunk.is_empty() {
+            bail!(
+                "no input on stdin: mdbook-polish is an mdBook preprocessor; add it to book.toml and run `mdbook build` (or use `mdbook-polish check`)"
+            );
+        }
+        if chunk.iter().any(|b| !b.is_ascii_whitespace()) {
+            break;
+        }
+        let n = chunk.len();
+        reader.consume(n);
+    }
+    let gate = std::cell::RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let parsed = serde::de::DeserializeSeed::deserialize(InputSeed { gate: &gate }, &mut de)
+        .and_then(|input| de.end().map(|()| input));
+    match (parsed, gate.into_inner()) {
+        (_, Some(Err(refused))) => Err(refused),
+        (Ok(input), Some(Ok(warning))) => {
+            if let Some(warning) = warning {
+                eprintln!("mdbook-polish: warning: {warning}");
+            }
+            Ok(input)
+        }
+        (Err(e), _) if e.is_io() => Err(e).context("could not read mdBook's input on stdin"),
+        (Err(e), _) if e.is_syntax() || e.is_eof() => {
+            Err(e).context("mdBook's input is not valid JSON (truncated?)")
+        }
+        (Err(e), None) => {
+            Err(e).context("the input is not an mdBook preprocessor context ([context, book])")
+        }
+        (Err(e), Some(Ok(_))) => {
+            Err(e).context("mdBook's input does not have the shape mdBook 0.5 sends")
+        }
+        (Ok(_), None) => bail!("mdBook's input was read without its context"),
+    }
+}
+
+/// Deserialises `[context, book]`, running [`version_gate`] between the two; the gate's verdict
+/// goes to `gate` (a refusal also stops the parse).
+struct InputSeed<'a> {
+    gate: &'a std::cell::RefCell<Option<anyhow::Result<Option<String>>>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for InputSeed<'_> {
+    type Value = (PreprocessorContext, Book);
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for InputSeed<'_> {
+    type Value = (PreprocessorContext, Book);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array [context, book]")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+        let context: serde_json::Value = seq
+            .next_element()?
+            .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+        let input = serde_json::Value::Array(vec![context]);
+        let verdict = version_gate(&input);
+        let refused = verdict.is_err();
+        *self.gate.borrow_mut() = Some(verdict);
+        if refused {
+            return Err(A::Error::custom("mdBook version refused"));
+        }
+        let context = match input {
+            serde_json::Value::Array(mut items) => items.pop().unwrap_or_default(),
+            other => other,
+        };
+        let ctx: PreprocessorContext = serde_json::from_value(context).map_err(A::Error::custom)?;
+        let book: Book = seq
+            .next_element()?
+            .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+        Ok((ctx, book))
+    }
+}
+
 /// The preprocessor protocol on stdin/stdout.
 pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Result<()> {
     // Hidden: `MDBOOK_POLISH_TIMINGS=1` prints each phase's time to stderr (scripts/bench-book).
@@ -363,37 +529,13 @@ pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Res
     let lap = |what: &str| {
         if timings {
             eprintln!(
-                "mdbook-polish: timing: {what} at {:.1} ms",
-                start.elapsed().as_secs_f64() * 1e3
+                "mdbook-polish: timing: {what} at {:.1} ms{}",
+                start.elapsed().as_secs_f64() * 1e3,
+                peak_rss().map_or(String::new(), |kb| format!(" (peak RSS {kb} KB)"))
             );
         }
     };
-    let mut buf = Vec::new();
-    input
-        .read_to_end(&mut buf)
-        .context("could not read mdBook's input on stdin")?;
-    if buf.iter().all(u8::is_ascii_whitespace) {
-        bail!(
-            "no input on stdin: mdbook-polish is an mdBook preprocessor; add it to book.toml and run `mdbook build` (or use `mdbook-polish check`)"
-        );
-    }
-    // The version gate reads only the context's `mdbook_version` (the book is skipped, not
-    // built): a whole `serde_json::Value` of a large book costs several times its size in
-    // memory and a second pass to convert it.
-    // Any other shape takes the general path, which gives the same errors as before.
-    let raw = match serde_json::from_slice::<(serde_json::Value, serde::de::IgnoredAny)>(&buf) {
-        Ok((context, _)) => serde_json::Value::Array(vec![context]),
-        Err(_) => {
-            serde_json::from_slice(&buf).context("mdBook's input is not valid JSON (truncated?)")?
-        }
-    };
-    if let Some(warning) = version_gate(&raw)? {
-        eprintln!("mdbook-polish: warning: {warning}");
-    }
-    drop(raw);
-    let (ctx, book): (PreprocessorContext, Book) = serde_json::from_slice(&buf)
-        .context("mdBook's input does not have the shape mdBook 0.5 sends")?;
-    drop(buf);
+    let (ctx, book) = read_input(&mut input)?;
     lap("parsed");
     let book = Polish::new().run(&ctx, book)?;
     lap("processed");
@@ -434,6 +576,46 @@ mod tests {
         );
         std::fs::write(root.join(STYLESHEET), stylesheet()).unwrap();
         assert_eq!(stylesheet_warning(&ctx(root, linked, "html")), None);
+    }
+
+    /// The run keeps only what a report needs (memory, issue 6); a duplicate guid between two
+    /// chapters that have no other finding must still be shown at both guid lines, and
+    /// chapters with nothing to do must come back byte-identical.
+    #[test]
+    fn duplicate_guid_in_otherwise_clean_chapters_is_reported_with_its_line() {
+        use mdbook_preprocessor::book::Chapter;
+        let dir = tempfile::tempdir().unwrap();
+        let fm = |guid: &str| {
+            format!(
+                "---\nsummary: A short page.\nguid: {guid}\nlocale: en-us\n---\n\n# Title\n\nBody text.\n"
+            )
+        };
+        let same = "0b6c2d4e-1f3a-4b5c-8d7e-9f0a1b2c3d4e";
+        let plain = "# Plain\n\nNothing to do here.\n";
+        let mut book = Book::new();
+        book.push_item(Chapter::new("a", fm(same), "a.md", vec![]));
+        book.push_item(Chapter::new("b", plain.to_string(), "b.md", vec![]));
+        book.push_item(Chapter::new("c", fm(same), "c.md", vec![]));
+        let ctx = ctx(dir.path(), "[preprocessor.polish]\n", "markdown");
+        let (book, outcome) = run_book(&ctx, book).unwrap();
+        let contents: Vec<String> = book
+            .iter()
+            .filter_map(|item| match item {
+                mdbook_preprocessor::book::BookItem::Chapter(ch) => Some(ch.content.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(contents[1], plain);
+        assert!(!contents[0].contains("guid"), "{}", contents[0]);
+        let paths: Vec<&str> = outcome.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["src/a.md", "src/c.md"]);
+        let text = report::render(Format::Human, &outcome.files, false);
+        assert_eq!(text.matches("PL210").count(), 2, "{text}");
+        assert!(text.contains(&format!("3 | guid: {same}")), "{text}");
+        assert!(
+            text.contains("src/a.md:3:7") && text.contains("src/c.md:3:7"),
+            "{text}"
+        );
     }
 
     #[test]
