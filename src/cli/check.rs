@@ -15,7 +15,6 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
-use crate::header;
 use crate::pipeline::{self, ChapterInput, Settings};
 use crate::preprocessor::{add_duplicate_guids, settings_for};
 use crate::report::{self, Counts, FileReport, Format};
@@ -80,7 +79,9 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Unreadable> {
 /// One checked file, before cross-file rules.
 struct Checked {
     report: FileReport,
-    front_matter: Option<Node>,
+    /// The `guid` value, for the cross-file duplicate rule. Only this node is kept: the rest
+    /// of the front matter tree is freed on the worker thread, not serially afterwards.
+    guid: Option<Node>,
 }
 
 fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
@@ -94,14 +95,14 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
                     source,
                     diagnostics: vec![d],
                 },
-                front_matter: None,
+                guid: None,
             };
         }
     };
-    let prefix = header::id_prefix(&t.rel);
     let input = ChapterInput {
         source: &source,
-        id_prefix: &prefix,
+        // `check` runs with `diagnostics_only`, which builds no HTML and so needs no ids.
+        id_prefix: "",
         html: true,
         require_front_matter: cfg.require_front_matter.applies_to(&t.rel),
     };
@@ -112,7 +113,18 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
             source,
             diagnostics: result.diagnostics,
         },
-        front_matter: result.front_matter,
+        guid: result.front_matter.and_then(|fm| fm.get("guid").cloned()),
+    }
+}
+
+/// Writes the report to stdout in one call. A closed pipe (`check … | head`) is not an error:
+/// the reader has all it wanted, and `print!` would panic there.
+fn write_report(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }
 
@@ -163,8 +175,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut files = Vec::with_capacity(checked.len());
     let mut guids = Vec::new();
     for c in checked {
-        if let Some(g) = c.front_matter.as_ref().and_then(|fm| fm.get("guid")) {
-            guids.push((files.len(), g.clone()));
+        if let Some(g) = c.guid {
+            guids.push((files.len(), g));
         }
         files.push(c.report);
     }
@@ -174,10 +186,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let checked = files.len();
     let counts = Counts::of(&files);
-    print!(
-        "{}",
-        report::render(args.report.format, &files, args.report.color.enabled())
-    );
+    write_report(&report::render(
+        args.report.format,
+        &files,
+        args.report.color.enabled(),
+    ))?;
     if args.report.format == Format::Human {
         eprintln!(
             "mdbook-polish: checked {checked} file(s): {}",
