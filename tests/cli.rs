@@ -151,7 +151,10 @@ fn duplicate_guid_positions_survive_trimmed_sources() {
         assert_eq!(d["related"][0]["column"], 7, "{d}");
     }
     let github = run("github");
-    assert!(github.contains(&format!("file=d/a.md,line={guid_line},col=7")), "{github}");
+    assert!(
+        github.contains(&format!("file=d/a.md,line={guid_line},col=7")),
+        "{github}"
+    );
     let human = run("human");
     assert!(human.contains(&format!("d/b.md:{guid_line}:7")), "{human}");
 }
