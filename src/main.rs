@@ -6,6 +6,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use mdbook_polish::cli::{self, Cli};
 
+/// mimalloc instead of the system allocator: `check` and the preprocessor allocate many small
+/// short-lived strings and trees per chapter on several threads, where glibc's malloc spent a
+/// fifth of `check`'s time (bench/README.md has the figures). Only the binary sets it; the
+/// library leaves the choice to its users.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     if is_supports_probe(&args) {

@@ -109,7 +109,8 @@ struct Resolved<'a> {
 
 fn resolve(files: &[FileReport]) -> Vec<Resolved<'_>> {
     let mut out = Vec::new();
-    for f in files {
+    // Most files of a big book have no findings: index only the lines of those that do.
+    for f in files.iter().filter(|f| !f.diagnostics.is_empty()) {
         let idx = LineIndex::new(&f.source);
         for d in &f.diagnostics {
             let (line, col) = idx.line_col(d.span.start);

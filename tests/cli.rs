@@ -115,6 +115,50 @@ fn duplicate_guid_names_both_places() {
     assert_eq!(dups[0]["related"][0]["file"], "d/b.md");
 }
 
+/// `check` keeps only the front matter of a clean file's text for the report (not with
+/// `--format human`): a guid found shared afterwards must still get the same positions, in
+/// every machine format, as when the whole text is kept.
+#[test]
+fn duplicate_guid_positions_survive_trimmed_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = GOOD.replace("summary: A tidy page.", "summary: Ça va, “tidy” page.");
+    write(dir.path(), "d/a.md", &a);
+    write(dir.path(), "d/b.md", format!("{GOOD}\nMore text.\n"));
+    let run = |format: &str| {
+        let out = polish()
+            .current_dir(dir.path())
+            .args(["check", "d", "--format", format])
+            .assert()
+            .code(1);
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let dups: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "PL210")
+        .collect();
+    assert_eq!(dups.len(), 2, "{json}");
+    let guid_line = GOOD.lines().position(|l| l.starts_with("guid:")).unwrap() + 1;
+    let value_len = "0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b".len();
+    for d in &dups {
+        assert_eq!(d["line"], guid_line, "{d}");
+        assert_eq!(d["column"], 7, "{d}");
+        assert_eq!(d["end_line"], guid_line, "{d}");
+        assert_eq!(d["end_column"], 7 + value_len, "{d}");
+        assert_eq!(d["related"][0]["line"], guid_line, "{d}");
+        assert_eq!(d["related"][0]["column"], 7, "{d}");
+    }
+    let github = run("github");
+    assert!(
+        github.contains(&format!("file=d/a.md,line={guid_line},col=7")),
+        "{github}"
+    );
+    let human = run("human");
+    assert!(human.contains(&format!("d/b.md:{guid_line}:7")), "{human}");
+}
+
 #[test]
 fn book_root_uses_summary_and_book_toml() {
     let dir = tempfile::tempdir().unwrap();

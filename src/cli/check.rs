@@ -15,7 +15,6 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
-use crate::header;
 use crate::pipeline::{self, ChapterInput, Settings};
 use crate::preprocessor::{add_duplicate_guids, settings_for};
 use crate::report::{self, Counts, FileReport, Format};
@@ -80,10 +79,14 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Unreadable> {
 /// One checked file, before cross-file rules.
 struct Checked {
     report: FileReport,
-    front_matter: Option<Node>,
+    /// The `guid` value, for the cross-file duplicate rule. Only this node is kept: the rest
+    /// of the front matter tree is freed on the worker thread, not serially afterwards.
+    guid: Option<Node>,
 }
 
-fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
+/// Checks one file. With `trim`, a file without findings keeps only the start of its text
+/// (see below); the human report, which shows snippets, needs it whole.
+fn check_file(t: &Target, settings: &Settings, cfg: &Config, trim: bool) -> Checked {
     let source = match read_source(&t.path) {
         Ok(s) => s,
         Err(bad) => {
@@ -94,25 +97,50 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
                     source,
                     diagnostics: vec![d],
                 },
-                front_matter: None,
+                guid: None,
             };
         }
     };
-    let prefix = header::id_prefix(&t.rel);
     let input = ChapterInput {
         source: &source,
-        id_prefix: &prefix,
+        // `check` runs with `diagnostics_only`, which builds no HTML and so needs no ids.
+        id_prefix: "",
         html: true,
         require_front_matter: cfg.require_front_matter.applies_to(&t.rel),
     };
     let result = pipeline::process(input, settings);
+    let guid = result.front_matter.and_then(|fm| fm.get("guid").cloned());
+    let mut source = source;
+    if trim && result.diagnostics.is_empty() && result.repaired.is_none() {
+        // A clean file's text is needed again only if its guid turns out to be shared
+        // (PL210, at the guid, and a line:col for the other files' notes). Keeping just that
+        // much holds a 5,000-chapter book in a few MB instead of its full size: freed on
+        // this worker, the memory is reused for the next file instead of faulted in anew.
+        // Without repairs the guid's span is an offset into `source` itself.
+        let keep = guid.as_ref().map_or(0, |g| g.span.end);
+        if source.is_char_boundary(keep) {
+            source.truncate(keep);
+            source.shrink_to_fit();
+        }
+    }
     Checked {
         report: FileReport {
             path: t.display.clone(),
             source,
             diagnostics: result.diagnostics,
         },
-        front_matter: result.front_matter,
+        guid,
+    }
+}
+
+/// Writes the report to stdout in one call. A closed pipe (`check … | head`) is not an error:
+/// the reader has all it wanted, and `print!` would panic there.
+fn write_report(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }
 
@@ -149,6 +177,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
 
     // Files are independent until the cross-file rules: check them in parallel. `collect`
     // keeps the targets' (sorted) order, so the report does not depend on scheduling.
+    let trim = args.report.format != Format::Human;
     let checked: Vec<Checked> = inputs
         .targets
         .par_iter()
@@ -157,14 +186,14 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 Some(i) => (&per_book[i], &inputs.books[i].config),
                 None => (&loose, &loose_cfg),
             };
-            check_file(t, settings, cfg)
+            check_file(t, settings, cfg, trim)
         })
         .collect();
     let mut files = Vec::with_capacity(checked.len());
     let mut guids = Vec::new();
     for c in checked {
-        if let Some(g) = c.front_matter.as_ref().and_then(|fm| fm.get("guid")) {
-            guids.push((files.len(), g.clone()));
+        if let Some(g) = c.guid {
+            guids.push((files.len(), g));
         }
         files.push(c.report);
     }
@@ -174,10 +203,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let checked = files.len();
     let counts = Counts::of(&files);
-    print!(
-        "{}",
-        report::render(args.report.format, &files, args.report.color.enabled())
-    );
+    write_report(&report::render(
+        args.report.format,
+        &files,
+        args.report.color.enabled(),
+    ))?;
     if args.report.format == Format::Human {
         eprintln!(
             "mdbook-polish: checked {checked} file(s): {}",

@@ -694,8 +694,9 @@ impl Builder<'_> {
                     if std::mem::take(skip_value) {
                         return Ok(());
                     }
-                    let name = key.scalar_text().unwrap_or_default();
-                    if let Some(&first) = seen.get(&name) {
+                    // `check_key` only lets string keys through.
+                    let name = key.as_str().unwrap_or_default();
+                    if let Some(first) = find_key(entries, seen, name) {
                         let first_span = entries
                             .get(first)
                             .map(|e| e.key.span.clone())
@@ -710,7 +711,9 @@ impl Builder<'_> {
                             .with_related(first_span, "first defined here"),
                         );
                     } else {
-                        seen.insert(name, entries.len());
+                        if !seen.is_empty() {
+                            seen.insert(name.to_string(), entries.len());
+                        }
                         entries.push(Entry { key, value: node });
                     }
                 }
@@ -725,6 +728,10 @@ impl Builder<'_> {
         let Some(text) = self.src.get(range.clone()) else {
             return;
         };
+        // Nearly every block has no tab at all: one `memchr` instead of a walk over its lines.
+        if memchr::memchr(b'\t', text.as_bytes()).is_none() {
+            return;
+        }
         let mut block_scalars = Vec::new();
         if let Some(root) = &self.root {
             collect_multiline_scalars(root, &mut block_scalars);
@@ -741,6 +748,27 @@ impl Builder<'_> {
             pos += line.len();
         }
     }
+}
+
+/// Mappings up to this size find duplicate keys by a scan of their entries; larger ones build
+/// a key index once. Front matter has a dozen keys, and a hash map per mapping cost an
+/// allocation per key on every chapter.
+const SCAN_KEYS: usize = 16;
+
+/// Index in `entries` of the entry whose key is `name`. `seen` stays empty while the mapping
+/// is small, and is filled (then kept up to date by the caller) once it is not.
+fn find_key(entries: &[Entry], seen: &mut HashMap<String, usize>, name: &str) -> Option<usize> {
+    if entries.len() < SCAN_KEYS {
+        return entries.iter().position(|e| e.key.as_str() == Some(name));
+    }
+    if seen.is_empty() {
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(k) = e.key.as_str() {
+                seen.entry(k.to_string()).or_insert(i);
+            }
+        }
+    }
+    seen.get(name).copied()
 }
 
 /// Spans of string scalars that cover more than one line (block scalars, folded quotes).
@@ -986,6 +1014,33 @@ mod tests {
         assert_eq!(d[0].span, 20..25);
         assert_eq!(d[0].related[0].span, 0..5);
         assert_eq!(root.unwrap().get("title").unwrap().as_str(), Some("a"));
+    }
+
+    /// Past `SCAN_KEYS` entries duplicates are found through the key index: a duplicate of an
+    /// early key, and one of a key added after the index was built, both point at the first.
+    #[test]
+    fn duplicate_keys_in_a_large_mapping() {
+        let mut src = String::new();
+        for i in 0..40 {
+            src.push_str(&format!("k{i}: {i}\n"));
+        }
+        let early = src.len();
+        src.push_str("k3: again\n");
+        let late = src.len();
+        src.push_str("k39: again\n");
+        let (root, d) = parse_all(&src);
+        assert_eq!(codes(&d), ["PL112", "PL112"]);
+        assert_eq!(d[0].span, early..early + 2);
+        assert_eq!(d[0].related[0].span.start, src.find("k3:").unwrap());
+        assert_eq!(d[1].span, late..late + 3);
+        assert_eq!(d[1].related[0].span.start, src.find("k39:").unwrap());
+        let root = root.unwrap();
+        assert_eq!(root.get("k3").unwrap().value, Value::Int(3));
+        assert_eq!(root.get("k39").unwrap().value, Value::Int(39));
+        match &root.value {
+            Value::Map(entries) => assert_eq!(entries.len(), 40),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
