@@ -554,12 +554,25 @@ fn fuzz_pipeline_is_idempotent_around_comment_and_table() {
     assert_eq!(run(&once, &Settings::all_jobs()).content, None);
 }
 
+/// Pipeline fuzz find (after the fix above): a table row holding `ƒçƒ` comes out of the
+/// first run as `ƒçƒ` and out of the second as `čƒ`. The pipeline is not at fault: it is the
+/// encoding find above (mac-roman read in two steps) reaching the pipeline through a table
+/// row, and passes once `encoding::repair_text` is idempotent on it.
+#[test]
+#[ignore = "open fuzz find (encoding idempotence, reached through the pipeline)"]
+fn fuzz_pipeline_mac_roman_chain_in_table_row_is_idempotent() {
+    let src = fuzz_input("pipeline-mac-roman-chain-in-table.fuzz");
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+}
+
 /// The same inputs never panic, and the library returns in bounded work (the part that holds).
 #[test]
 fn fuzz_finds_do_not_panic() {
     for name in [
         "encoding-not-idempotent.fuzz",
         "pipeline-not-idempotent.fuzz",
+        "pipeline-mac-roman-chain-in-table.fuzz",
     ] {
         let src = fuzz_input(name);
         let _ = encoding::repair_text(&src);
