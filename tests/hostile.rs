@@ -566,6 +566,18 @@ fn fuzz_pipeline_mac_roman_chain_in_table_row_is_idempotent() {
     assert_eq!(run(&once, &Settings::all_jobs()).content, None);
 }
 
+/// Pipeline fuzz find: a `>` line right after a comparison table inside a list item was taken
+/// for a blank line of the table's container, so the component's `</div>` was followed by it
+/// directly and the HTML block swallowed the text after it; the next run repaired a code span
+/// there as HTML. Minimal case: `compare` unit test
+/// `quote_marker_after_a_table_in_a_list_item_is_not_a_blank_line`.
+#[test]
+fn fuzz_pipeline_quote_marker_after_table_in_list_item_is_idempotent() {
+    let src = fuzz_input("pipeline-quote-after-table-in-list.fuzz");
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+}
+
 /// The same inputs never panic, and the library returns in bounded work (the part that holds).
 #[test]
 fn fuzz_finds_do_not_panic() {
@@ -573,6 +585,7 @@ fn fuzz_finds_do_not_panic() {
         "encoding-not-idempotent.fuzz",
         "pipeline-not-idempotent.fuzz",
         "pipeline-mac-roman-chain-in-table.fuzz",
+        "pipeline-quote-after-table-in-list.fuzz",
     ] {
         let src = fuzz_input(name);
         let _ = encoding::repair_text(&src);
