@@ -566,6 +566,17 @@ fn fuzz_pipeline_mac_roman_chain_in_table_row_is_idempotent() {
     assert_eq!(run(&once, &Settings::all_jobs()).content, None);
 }
 
+/// Pipeline fuzz find, 7 bytes: `.` U+009F U+0095 `<` is repaired to `.Ÿ•<` by the first run
+/// and to `.٥<` by the second (a repair whose output is again repairable). Encoding
+/// idempotence, like the mac-roman case; passes once `encoding::repair_text` is idempotent.
+#[test]
+#[ignore = "open fuzz find (encoding idempotence, reached through the pipeline)"]
+fn fuzz_pipeline_c1_controls_repaired_twice_is_idempotent() {
+    let src = fuzz_input("pipeline-c1-controls-repaired-twice.fuzz");
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+}
+
 /// Pipeline fuzz find: a `>` line right after a comparison table inside a list item was taken
 /// for a blank line of the table's container, so the component's `</div>` was followed by it
 /// directly and the HTML block swallowed the text after it; the next run repaired a code span
@@ -586,6 +597,7 @@ fn fuzz_finds_do_not_panic() {
         "pipeline-not-idempotent.fuzz",
         "pipeline-mac-roman-chain-in-table.fuzz",
         "pipeline-quote-after-table-in-list.fuzz",
+        "pipeline-c1-controls-repaired-twice.fuzz",
     ] {
         let src = fuzz_input(name);
         let _ = encoding::repair_text(&src);
