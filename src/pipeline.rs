@@ -37,6 +37,23 @@ pub struct Settings {
     pub diagnostics_only: bool,
 }
 
+impl Settings {
+    /// Every job on with its default options: repair, the embedded schema, the header and
+    /// comparison components, mdBook's default parser flags. What `book.toml` gives with no
+    /// `[preprocessor.polish]` options; the shared setting of the hostile-input tests, the
+    /// property tests, the benchmarks and the fuzz targets, so they all exercise the same
+    /// pipeline.
+    pub fn all_jobs() -> Settings {
+        Settings {
+            repair: Some(RepairOptions::default()),
+            schema: Some(Arc::new(Schema::embedded())),
+            header: Some(HeaderConfig::default()),
+            compare: Some(CompareOptions::default()),
+            ..Settings::default()
+        }
+    }
+}
+
 /// What one chapter's run produced.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -73,12 +90,12 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
     let mut out = ChapterResult::default();
 
     // 1. Encoding repair on the raw source.
-    let (repair_edits, repair_diags) = match &settings.repair {
-        Some(opts) if encoding::has_suspects(src) => encoding::repair_markdown(src, opts),
-        _ => (Vec::new(), Vec::new()),
+    let (repair_edits, repair_diags, repaired) = match &settings.repair {
+        Some(opts) if encoding::has_suspects(src) => repair(src, opts),
+        _ => (Vec::new(), Vec::new(), None),
     };
     out.diagnostics.extend(repair_diags);
-    out.repaired = apply_edits(src, &repair_edits);
+    out.repaired = repaired;
     let text: &str = out.repaired.as_deref().unwrap_or(src);
     let map = OffsetMap::new(&repair_edits);
     let mut later: Vec<Diagnostic> = Vec::new();
@@ -93,8 +110,7 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
     later.extend(fm.diagnostics);
     let body_start = match &fm.block {
         Some(block) => {
-            // Blank lines after the closing fence go too, so the page starts at its content.
-            let end = block.range.end + leading_blank_lines(&text[block.range.end..]);
+            let end = head_end(text, block);
             edits.push(Edit::replace(block.range.start..end, ""));
             end
         }
@@ -168,6 +184,61 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
     };
     out.front_matter = fm.data;
     out
+}
+
+/// Encoding repair of a whole chapter: the edits, their findings, and the repaired text
+/// (`None` when nothing changed).
+///
+/// Repair skips code, and what is code depends on the Markdown around it. The front matter is
+/// cut before the page is rendered, so a stray fence inside the YAML (a value with
+/// ```` ``` ```` in it and no closing fence) must not make the whole body "code" for the
+/// repair: the next run over the output, which no longer has that YAML in front of the body,
+/// would repair the `Letâ€™s` this run left. So the head (front matter and the blank lines
+/// after it) and the body are repaired as two separate documents, split where the body will
+/// start. That point is found on the raw source and checked against the repaired text (a
+/// repair can, in theory, move it: a lost NBSP turns `foo:Â ` into a `foo:` entry line); on a
+/// mismatch the split is redone once at the repaired text's boundary.
+fn repair(src: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diagnostic>, Option<String>) {
+    let mut split_at = head_len(src);
+    let mut attempt = 0;
+    loop {
+        let (mut edits, mut diags) = src
+            .get(..split_at)
+            .map(|head| encoding::repair_markdown(head, opts))
+            .unwrap_or_default();
+        if let Some(body) = src.get(split_at..) {
+            let (body_edits, body_diags) = encoding::repair_markdown(body, opts);
+            edits.extend(body_edits.into_iter().map(|e| e.shifted(split_at)));
+            diags.extend(body_diags.into_iter().map(|d| d.shifted(split_at)));
+        }
+        let repaired = apply_edits(src, &edits);
+        let text = repaired.as_deref().unwrap_or(src);
+        let at = OffsetMap::new(&edits).to_original(head_len(text));
+        attempt += 1;
+        if at == split_at || attempt == 2 {
+            return (edits, diags, repaired);
+        }
+        split_at = at;
+    }
+}
+
+/// Where the body of `text` starts: past the front matter and the blank lines after it, or 0.
+/// The same rule as [`process`] uses to cut the head (the front matter's fences only).
+fn head_len(text: &str) -> usize {
+    if !might_have_front_matter(text) {
+        return 0;
+    }
+    match frontmatter::split::split(text).0 {
+        Some(block) => head_end(text, &block),
+        None => 0,
+    }
+}
+
+/// End of the part of `text` that is cut with the front matter `block`: the block and the
+/// blank lines after it, so the page starts at its content.
+fn head_end(text: &str, block: &frontmatter::Block) -> usize {
+    let rest = text.get(block.range.end..).unwrap_or("");
+    block.range.end + leading_blank_lines(rest)
 }
 
 /// Cheap pre-check: only a chapter that starts (after an optional BOM and blank lines or a
@@ -268,6 +339,41 @@ mod tests {
         );
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].code, MISSING_FRONT_MATTER);
+    }
+}
+
+#[cfg(test)]
+mod idempotence_tests {
+    use super::*;
+
+    fn run(src: &str) -> Option<String> {
+        let input = ChapterInput {
+            source: src,
+            id_prefix: "p",
+            html: true,
+            require_front_matter: false,
+        };
+        process(input, &Settings::all_jobs()).content
+    }
+
+    /// A code fence opened inside the YAML (here a block scalar holding ```` ``` ````) runs to
+    /// the end of the file when the whole chapter is parsed as Markdown. The body must still be
+    /// repaired: the page has no front matter in front of it, and a second run would repair it.
+    #[test]
+    fn code_fence_opened_in_front_matter_does_not_shield_the_body_from_repair() {
+        let src = "---\nnotes: |\n  ```\n---\n\nLet\u{e2}\u{20ac}\u{2122}s go.\n";
+        let once = run(src).expect("front matter cut, text repaired");
+        assert!(once.contains("Let\u{2019}s go."), "{once:?}");
+        assert_eq!(run(&once), None);
+    }
+
+    /// A real code block in the body stays unrepaired, in both runs.
+    #[test]
+    fn code_in_the_body_is_still_left_alone() {
+        let src = "---\ntitle: T\n---\n\n```\nLet\u{e2}\u{20ac}\u{2122}s\n```\n";
+        let once = run(src).expect("front matter cut");
+        assert!(once.contains("Let\u{e2}\u{20ac}\u{2122}s"), "{once:?}");
+        assert_eq!(run(&once), None);
     }
 }
 

@@ -8,14 +8,12 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use assert_cmd::Command;
 use common::TestBook;
 use mdbook_polish::compare::{self, CompareOptions};
 use mdbook_polish::encoding::{self, RepairOptions};
-use mdbook_polish::frontmatter::{self, Limits, schema::Schema};
-use mdbook_polish::header::HeaderConfig;
+use mdbook_polish::frontmatter::{self, Limits};
 use mdbook_polish::markdown::apply_edits;
 use mdbook_polish::pipeline::{self, ChapterInput, ChapterResult, Settings};
 use predicates::prelude::*;
@@ -28,16 +26,6 @@ fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, content).unwrap();
-}
-
-fn all_on() -> Settings {
-    Settings {
-        repair: Some(RepairOptions::default()),
-        schema: Some(Arc::new(Schema::embedded())),
-        header: Some(HeaderConfig::default()),
-        compare: Some(CompareOptions::default()),
-        ..Settings::default()
-    }
 }
 
 fn run(src: &str, settings: &Settings) -> ChapterResult {
@@ -80,7 +68,7 @@ fn big_chapter_is_processed_whole() {
         }
     }
     src.push_str("\nTHE-END\n");
-    let r = run(&src, &all_on());
+    let r = run(&src, &Settings::all_jobs());
     let out = r.content.expect("repairs happen");
     assert!(!out.contains("â€™"), "every mojibake run repaired");
     assert_eq!(
@@ -134,7 +122,7 @@ fn ten_thousand_columns_are_left_alone() {
         src.push_str(&format!(" c{i} |"));
     }
     src.push('\n');
-    let r = run(&src, &all_on());
+    let r = run(&src, &Settings::all_jobs());
     assert!(
         r.content.is_none(),
         "not a two-column comparison: untouched"
@@ -172,7 +160,7 @@ fn deep_nesting_around_a_table_does_not_overflow() {
             src.push_str(line);
             src.push('\n');
         }
-        let r = run(&src, &all_on());
+        let r = run(&src, &Settings::all_jobs());
         let out = r.content.unwrap_or_else(|| src.clone());
         assert!(
             out.contains("quick w1") && out.contains("slow l1"),
@@ -186,7 +174,7 @@ fn deep_nesting_around_a_table_does_not_overflow() {
         }
         list.push('\n');
         list.push_str(&table(2));
-        let r = run(&list, &all_on());
+        let r = run(&list, &Settings::all_jobs());
         assert!(r.content.is_some_and(|c| c.contains("quick w1")));
     }
 }
@@ -203,7 +191,7 @@ fn alias_bomb_through_the_pipeline_is_one_error() {
         ));
     }
     y.push_str("---\n# T\n");
-    let r = run(&y, &all_on());
+    let r = run(&y, &Settings::all_jobs());
     let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
     assert!(codes.contains(&"PL118"), "{codes:?}");
     assert!(r.front_matter.is_none());
@@ -216,7 +204,7 @@ fn very_long_keys_and_values_are_reported_not_echoed_whole() {
         "---\n{key}: v\nsummary: {}\n---\n# T\n",
         "s".repeat(200_000)
     );
-    let r = run(&src, &all_on());
+    let r = run(&src, &Settings::all_jobs());
     assert!(
         !r.diagnostics.is_empty(),
         "unknown key or size limit reported"
@@ -349,7 +337,10 @@ fn nul_bytes_are_text_not_a_crash() {
         .args(["check", "d", "--format", "json"])
         .assert()
         .stderr(predicate::str::contains("panicked").not());
-    let r = run("---\nsummary: a\0b\n---\n# N\0UL\nLet\0â€™s\n", &all_on());
+    let r = run(
+        "---\nsummary: a\0b\n---\n# N\0UL\nLet\0â€™s\n",
+        &Settings::all_jobs(),
+    );
     assert!(r.content.is_some());
 }
 
@@ -535,9 +526,11 @@ fn protocol_chapter_with_hostile_content_round_trips() {
 
 /// Fuzz finds (cargo fuzz, `encoding` and `pipeline` targets), kept as inputs under
 /// tests/fixtures/hostile/fuzz. Both are idempotence failures, not crashes of the library:
-/// a second repair still changes text (`ƒçƒ` read through mac-roman in two steps), and a
-/// second pipeline pass repairs `Letâ€™s` that the first pass had left. Open: run with
-/// `--ignored` to see them fail.
+/// a second repair still changes text (`ƒçƒ` read through mac-roman in two steps; open, run
+/// with `--ignored` to see it fail), and a second pipeline pass repaired `Letâ€™s` that the
+/// first pass had left: a code fence opened inside the YAML ran to the end of the file, so the
+/// first repair took the body for code (fixed: head and body are repaired as separate
+/// documents; the minimal case is a unit test in src/pipeline.rs).
 fn fuzz_input(name: &str) -> String {
     let bytes = std::fs::read(common::fixtures(&format!("hostile/fuzz/{name}"))).unwrap();
     // A `&str` fuzz target sees the input's valid UTF-8 prefix.
@@ -555,11 +548,45 @@ fn fuzz_encoding_repair_is_idempotent_on_mac_roman_chains() {
 }
 
 #[test]
-#[ignore = "open fuzz find (pipeline idempotence)"]
 fn fuzz_pipeline_is_idempotent_around_comment_and_table() {
     let src = fuzz_input("pipeline-not-idempotent.fuzz");
-    let once = run(&src, &all_on()).content.unwrap_or(src);
-    assert_eq!(run(&once, &all_on()).content, None);
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+}
+
+/// Pipeline fuzz find (after the fix above): a table row holding `ƒçƒ` comes out of the
+/// first run as `ƒçƒ` and out of the second as `čƒ`. The pipeline is not at fault: it is the
+/// encoding find above (mac-roman read in two steps) reaching the pipeline through a table
+/// row, and passes once `encoding::repair_text` is idempotent on it.
+#[test]
+#[ignore = "open fuzz find (encoding idempotence, reached through the pipeline)"]
+fn fuzz_pipeline_mac_roman_chain_in_table_row_is_idempotent() {
+    let src = fuzz_input("pipeline-mac-roman-chain-in-table.fuzz");
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+}
+
+/// Pipeline fuzz find, 7 bytes: `.` U+009F U+0095 `<` is repaired to `.Ÿ•<` by the first run
+/// and to `.٥<` by the second (a repair whose output is again repairable). Encoding
+/// idempotence, like the mac-roman case; passes once `encoding::repair_text` is idempotent.
+#[test]
+#[ignore = "open fuzz find (encoding idempotence, reached through the pipeline)"]
+fn fuzz_pipeline_c1_controls_repaired_twice_is_idempotent() {
+    let src = fuzz_input("pipeline-c1-controls-repaired-twice.fuzz");
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+}
+
+/// Pipeline fuzz find: a `>` line right after a comparison table inside a list item was taken
+/// for a blank line of the table's container, so the component's `</div>` was followed by it
+/// directly and the HTML block swallowed the text after it; the next run repaired a code span
+/// there as HTML. Minimal case: `compare` unit test
+/// `quote_marker_after_a_table_in_a_list_item_is_not_a_blank_line`.
+#[test]
+fn fuzz_pipeline_quote_marker_after_table_in_list_item_is_idempotent() {
+    let src = fuzz_input("pipeline-quote-after-table-in-list.fuzz");
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
 }
 
 /// The same inputs never panic, and the library returns in bounded work (the part that holds).
@@ -568,9 +595,12 @@ fn fuzz_finds_do_not_panic() {
     for name in [
         "encoding-not-idempotent.fuzz",
         "pipeline-not-idempotent.fuzz",
+        "pipeline-mac-roman-chain-in-table.fuzz",
+        "pipeline-quote-after-table-in-list.fuzz",
+        "pipeline-c1-controls-repaired-twice.fuzz",
     ] {
         let src = fuzz_input(name);
         let _ = encoding::repair_text(&src);
-        let _ = run(&src, &all_on());
+        let _ = run(&src, &Settings::all_jobs());
     }
 }

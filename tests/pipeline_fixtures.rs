@@ -6,22 +6,13 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use mdbook_polish::diagnostic::LineIndex;
-use mdbook_polish::frontmatter::schema::Schema;
-use mdbook_polish::header::HeaderConfig;
 use mdbook_polish::pipeline::{self, ChapterInput, ChapterResult, Settings};
 
+/// Every job on, with the options `book.toml` gives by default.
 fn settings() -> Settings {
-    let cfg = mdbook_polish::Config::default();
-    Settings {
-        repair: cfg.repair_options(Default::default()),
-        schema: Some(Arc::new(Schema::embedded())),
-        header: Some(HeaderConfig::default()),
-        compare: cfg.compare_options(Default::default()),
-        ..Settings::default()
-    }
+    Settings::all_jobs()
 }
 
 fn run(source: &str) -> ChapterResult {

@@ -5,27 +5,18 @@
 //! Case counts are proptest's (`PROPTEST_CASES` overrides them); each test says its own.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use mdbook_polish::Config;
 use mdbook_polish::cli::fix::{FixOutcome, fix_source};
-use mdbook_polish::compare::CompareOptions;
 use mdbook_polish::encoding::{self, RepairOptions};
-use mdbook_polish::frontmatter::schema::Schema;
-use mdbook_polish::header::HeaderConfig;
 use mdbook_polish::markdown::ParseOptions;
 use mdbook_polish::pipeline::{self, ChapterInput, ChapterResult, Settings};
 use proptest::prelude::*;
 
 fn settings() -> &'static Settings {
     static S: OnceLock<Settings> = OnceLock::new();
-    S.get_or_init(|| Settings {
-        repair: Some(RepairOptions::default()),
-        schema: Some(Arc::new(Schema::embedded())),
-        header: Some(HeaderConfig::default()),
-        compare: Some(CompareOptions::default()),
-        ..Settings::default()
-    })
+    S.get_or_init(Settings::all_jobs)
 }
 
 fn run(src: &str) -> ChapterResult {

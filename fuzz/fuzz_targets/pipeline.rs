@@ -2,24 +2,14 @@
 //! source, and the output run through the pipeline again is unchanged.
 #![no_main]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use mdbook_polish::compare::CompareOptions;
-use mdbook_polish::encoding::RepairOptions;
-use mdbook_polish::frontmatter::schema::Schema;
-use mdbook_polish::header::HeaderConfig;
 use mdbook_polish::pipeline::{self, ChapterInput, Settings};
 
 fn settings() -> &'static Settings {
     static S: OnceLock<Settings> = OnceLock::new();
-    S.get_or_init(|| Settings {
-        repair: Some(RepairOptions::default()),
-        schema: Some(Arc::new(Schema::embedded())),
-        header: Some(HeaderConfig::default()),
-        compare: Some(CompareOptions::default()),
-        ..Settings::default()
-    })
+    S.get_or_init(Settings::all_jobs)
 }
 
 fn run(src: &str) -> pipeline::ChapterResult {

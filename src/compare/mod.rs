@@ -112,7 +112,10 @@ pub fn transform(
             }
             Verdict::Media { title_col } => media(text, table, title_col, &base),
         };
-        let out = doc.finish(&table.prefix, !next_line_blank(text, table.range.end));
+        let out = doc.finish(
+            &table.prefix,
+            !next_line_blank(text, table.range.end, &table.prefix),
+        );
         edits.push(Edit::replace(table.range.clone(), out));
     }
     (edits, diagnostics)
@@ -210,16 +213,26 @@ fn media(text: &str, table: &Table<'_>, title_col: usize, base: &str) -> render:
     render::media(base, &title, &rows)
 }
 
-/// Whether the line after byte `end` (the end of a table's last row) is blank or absent.
-fn next_line_blank(text: &str, end: usize) -> bool {
+/// Whether the line after byte `end` (the end of a table's last row) is blank or absent, in
+/// the table's own container: a `>` line counts as blank only when the table sits in at
+/// least that many blockquotes (`prefix`). A `>` after a table in a list item
+/// (`   | a | b |` then `>`) opens a blockquote instead; without a blank line between, the
+/// component's closing `</div>` would start an HTML block that swallows it, and the next run
+/// would see that text as HTML rather than Markdown (fuzz find: a code span there was left
+/// unrepaired as code, then repaired as HTML).
+fn next_line_blank(text: &str, end: usize, prefix: &str) -> bool {
     let rest = text.get(end..).unwrap_or("");
     let rest = rest
         .strip_prefix("\r\n")
         .or_else(|| rest.strip_prefix('\n'))
         .unwrap_or(rest);
     let line = rest.split('\n').next().unwrap_or("");
-    line.trim_matches(|c: char| c.is_whitespace() || c == '>')
-        .is_empty()
+    let depth = prefix.matches('>').count();
+    let markers = line.matches('>').count();
+    markers <= depth
+        && line
+            .trim_matches(|c: char| c.is_whitespace() || c == '>')
+            .is_empty()
 }
 
 /// Keeps ids valid and attribute-safe whatever prefix a driver passes.
@@ -239,6 +252,22 @@ fn sanitize_id(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `>` line right after a table in a list item is a new blockquote, not a blank line of
+    /// the table's container: the component must end with a blank line before it.
+    #[test]
+    fn quote_marker_after_a_table_in_a_list_item_is_not_a_blank_line() {
+        let src = "- x\n\n   | Pros | Cons |\n   |---|---|\n   | **A**<br/>a | **B**<br/>b |\n>\n`q` after\n";
+        let (edits, _) = transform(src, &CompareOptions::default(), "p");
+        let out = apply_edits(src, &edits).expect("a comparison");
+        assert!(out.contains("</div>\n\n>\n`q` after"), "{out}");
+        // Inside a blockquote, a bare `>` is the quote's blank line: nothing is added.
+        let quoted =
+            "> | Pros | Cons |\n> |---|---|\n> | **A**<br/>a | **B**<br/>b |\n>\n> after\n";
+        let (edits, _) = transform(quoted, &CompareOptions::default(), "p");
+        let out = apply_edits(quoted, &edits).expect("a comparison");
+        assert!(out.contains("</div>\n>\n> after"), "{out}");
+    }
     use crate::markdown::apply_edits;
 
     fn run(md: &str) -> (String, Vec<Diagnostic>) {
