@@ -185,3 +185,23 @@ fn near_fingerprints_are_kept() {
         assert_eq!(repair_text(s), None, "{s}");
     }
 }
+
+/// C1 controls become windows-1252 punctuation only after every layer is undone, and that
+/// punctuation can close one more layer: `\u{83}ç\u{83}` is `ƒçƒ`, mac-roman for `č` + `ƒ`.
+/// Repair goes on to that point, so a second repair finds nothing (a fuzz find).
+#[test]
+fn c1_punctuation_that_closes_a_layer_is_repaired_to_a_fixed_point() {
+    for s in [
+        "--|---\u{83}ç\u{83}|",
+        "x \u{83}ç\u{83} y",
+        "\u{83}ç",
+        "Letâ€™s \u{93}go\u{94}",
+    ] {
+        let once = repair_text(s).expect("C1 controls are repaired");
+        assert!(
+            !once.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)),
+            "{once:?}"
+        );
+        assert_eq!(repair_text(&once), None, "{s:?} → {once:?}");
+    }
+}

@@ -534,10 +534,10 @@ fn protocol_chapter_with_hostile_content_round_trips() {
 }
 
 /// Fuzz finds (cargo fuzz, `encoding` and `pipeline` targets), kept as inputs under
-/// tests/fixtures/hostile/fuzz. Both are idempotence failures, not crashes of the library:
-/// a second repair still changes text (`ƒçƒ` read through mac-roman in two steps), and a
-/// second pipeline pass repairs `Letâ€™s` that the first pass had left. Open: run with
-/// `--ignored` to see them fail.
+/// tests/fixtures/hostile/fuzz. Both were idempotence failures, not crashes of the library:
+/// a second repair still changed text (C1 controls became `ƒçƒ`, which is mac-roman for
+/// `č`; fixed: repair runs to a fixed point), and a second pipeline pass repairs `Letâ€™s`
+/// that the first pass had left (open: run with `--ignored` to see it fail).
 fn fuzz_input(name: &str) -> String {
     let bytes = std::fs::read(common::fixtures(&format!("hostile/fuzz/{name}"))).unwrap();
     // A `&str` fuzz target sees the input's valid UTF-8 prefix.
@@ -546,7 +546,6 @@ fn fuzz_input(name: &str) -> String {
 }
 
 #[test]
-#[ignore = "open fuzz find (encoding idempotence)"]
 fn fuzz_encoding_repair_is_idempotent_on_mac_roman_chains() {
     let src = fuzz_input("encoding-not-idempotent.fuzz");
     if let Some(once) = encoding::repair_text(&src) {

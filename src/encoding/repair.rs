@@ -800,24 +800,30 @@ pub(super) fn repair_line_text(line: &str) -> Option<String> {
     repair_line_passes(line)
 }
 
+/// Most passes one line may take. Every pass shortens the line or removes a C1 control or a
+/// `Ã` before a lost 0xA0, so passes always run out; the cap only bounds hostile input.
+const MAX_PASSES: usize = 2 * MAX_LAYERS + 2;
+
 /// `repair_line_text` without the quick check.
+///
+/// Passes run until one changes nothing, so that the result is a fixed point and a second
+/// repair finds nothing to do. C1 controls become punctuation only when no layer is left to
+/// undo (a layer may still read them as bytes), and that punctuation can itself close a layer:
+/// `\u{83}ç\u{83}` becomes `ƒçƒ`, which is mac-roman for `č` + `ƒ`. A line that has not settled
+/// within [`MAX_PASSES`] is left as it is, rather than handed back half-repaired.
 fn repair_line_passes(line: &str) -> Option<String> {
     let mut current = line.to_string();
-    let mut changed = false;
-    for _ in 0..MAX_LAYERS + 1 {
-        let fixes = repair_line(&current);
+    for _ in 0..MAX_PASSES {
+        let mut fixes = repair_line(&current);
         if fixes.is_empty() {
-            break;
+            fixes = fix_c1(&current);
+        }
+        if fixes.is_empty() {
+            return (current != line).then_some(current);
         }
         current = apply(&current, &fixes);
-        changed = true;
     }
-    let c1 = fix_c1(&current);
-    if !c1.is_empty() {
-        current = apply(&current, &c1);
-        changed = true;
-    }
-    (changed && current != line).then_some(current)
+    None
 }
 
 #[cfg(test)]
