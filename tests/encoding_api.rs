@@ -186,6 +186,86 @@ fn near_fingerprints_are_kept() {
     }
 }
 
+/// Cyrillic words that read as mojibake through windows-1251 when a symbol follows: `её…` is
+/// also `帅` (E5 B8 85), `Гё` is `ø` (C3 B8), `дії` is `䳿` (E4 B3 BF), and a lower-case letter
+/// with `ё`, `і`, `ї`, `є` or `ў` is a lead and a continuation byte there. Every pair of such
+/// words, joined by the punctuation prose puts between words, stays byte-identical.
+#[test]
+fn cyrillic_words_beside_punctuation_are_kept() {
+    let words = [
+        "её",
+        "Её",
+        "ещё",
+        "всё",
+        "моё",
+        "своё",
+        "неё",
+        "Гёте",
+        "Гёдель",
+        "Пётр",
+        "пёс",
+        "Пёс",
+        "Фёдор",
+        "Лёша",
+        "Ёж",
+        "ёлка",
+        "мёд",
+        "Щёки",
+        "её…",
+        "дії",
+        "надії",
+        "її",
+        "Її",
+        "Київ",
+        "їжак",
+        "мої",
+        "твоє",
+        "своє",
+        "цієї",
+        "Росії",
+        "Україні",
+        "єдиний",
+        "Єва",
+        "ўсё",
+        "Беларусь",
+        "Ўладзімір",
+        "ВІН",
+        "Ві",
+        "Србија",
+        "Љубав",
+        "Њива",
+        "Ђаво",
+        "ћерка",
+        "џеп",
+        "Јован",
+        "ѓавол",
+        "ќерка",
+        "Ѕвезда",
+        "Привет",
+    ];
+    let joins = [
+        " ", "… ", "…", "” ", "» ", " «", " “", " — ", "—", " – ", "’ ", "· ", " • ", "! ", " № ",
+        ", ", "; ", "? ", "! (",
+    ];
+    let mut damaged = Vec::new();
+    for a in words {
+        for j in joins {
+            for b in words {
+                let line = format!("{a}{j}{b}");
+                if let Some(out) = repair_text(&line) {
+                    damaged.push(format!("{line} → {out}"));
+                }
+            }
+        }
+    }
+    assert!(
+        damaged.is_empty(),
+        "{} damaged:\n{}",
+        damaged.len(),
+        damaged.join("\n")
+    );
+}
+
 /// C1 controls become windows-1252 punctuation only after every layer is undone, and that
 /// punctuation can close one more layer: `\u{83}ç\u{83}` is `ƒçƒ`, mac-roman for `č` + `ƒ`.
 /// Repair goes on to that point, so a second repair finds nothing (a fuzz find).
