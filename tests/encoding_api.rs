@@ -285,3 +285,26 @@ fn c1_punctuation_that_closes_a_layer_is_repaired_to_a_fixed_point() {
         assert_eq!(repair_text(&once), None, "{s:?} → {once:?}");
     }
 }
+
+/// Fuzz find: a broken Greek word ending in U+FFFD, repaired to a word that starts and ends
+/// with U+FFFD. The character diff matched the old trailing U+FFFD with the new leading one
+/// and reported the insertion after it at a wrong place, so the Markdown edit covered three
+/// characters of an eighteen-character stretch and a second repair changed the line again.
+/// Markdown repair must give what plain-text repair gives, and be idempotent.
+#[test]
+fn fuzz_markdown_edit_for_a_word_ending_in_replacement_character_is_whole() {
+    let src = include_str!("fixtures/encoding/fuzz-diff-insert-after-match.txt");
+    let md = fix_md(src, &RepairOptions::default());
+    assert_eq!(Some(&md), repair_text(src).as_ref());
+    let (again, _) = repair_markdown(&md, &RepairOptions::default());
+    assert!(again.is_empty(), "{again:?}");
+    // The shape alone.
+    let line = "x ÄŽï¿½ÄŽâ€žÃŽÅ¼ÃŽË\u{FFFD} y";
+    let fixed = fix_md(line, &RepairOptions::default());
+    assert_eq!(Some(&fixed), repair_text(line).as_ref());
+    assert!(
+        repair_markdown(&fixed, &RepairOptions::default())
+            .0
+            .is_empty()
+    );
+}
