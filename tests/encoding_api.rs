@@ -185,3 +185,126 @@ fn near_fingerprints_are_kept() {
         assert_eq!(repair_text(s), None, "{s}");
     }
 }
+
+/// Cyrillic words that read as mojibake through windows-1251 when a symbol follows: `её…` is
+/// also `帅` (E5 B8 85), `Гё` is `ø` (C3 B8), `дії` is `䳿` (E4 B3 BF), and a lower-case letter
+/// with `ё`, `і`, `ї`, `є` or `ў` is a lead and a continuation byte there. Every pair of such
+/// words, joined by the punctuation prose puts between words, stays byte-identical.
+#[test]
+fn cyrillic_words_beside_punctuation_are_kept() {
+    let words = [
+        "её",
+        "Её",
+        "ещё",
+        "всё",
+        "моё",
+        "своё",
+        "неё",
+        "Гёте",
+        "Гёдель",
+        "Пётр",
+        "пёс",
+        "Пёс",
+        "Фёдор",
+        "Лёша",
+        "Ёж",
+        "ёлка",
+        "мёд",
+        "Щёки",
+        "её…",
+        "дії",
+        "надії",
+        "її",
+        "Її",
+        "Київ",
+        "їжак",
+        "мої",
+        "твоє",
+        "своє",
+        "цієї",
+        "Росії",
+        "Україні",
+        "єдиний",
+        "Єва",
+        "ўсё",
+        "Беларусь",
+        "Ўладзімір",
+        "ВІН",
+        "Ві",
+        "Србија",
+        "Љубав",
+        "Њива",
+        "Ђаво",
+        "ћерка",
+        "џеп",
+        "Јован",
+        "ѓавол",
+        "ќерка",
+        "Ѕвезда",
+        "Привет",
+    ];
+    let joins = [
+        " ", "… ", "…", "” ", "» ", " «", " “", " — ", "—", " – ", "’ ", "· ", " • ", "! ", " № ",
+        ", ", "; ", "? ", "! (",
+    ];
+    let mut damaged = Vec::new();
+    for a in words {
+        for j in joins {
+            for b in words {
+                let line = format!("{a}{j}{b}");
+                if let Some(out) = repair_text(&line) {
+                    damaged.push(format!("{line} → {out}"));
+                }
+            }
+        }
+    }
+    assert!(
+        damaged.is_empty(),
+        "{} damaged:\n{}",
+        damaged.len(),
+        damaged.join("\n")
+    );
+}
+
+/// C1 controls become windows-1252 punctuation only after every layer is undone, and that
+/// punctuation can close one more layer: `\u{83}ç\u{83}` is `ƒçƒ`, mac-roman for `č` + `ƒ`.
+/// Repair goes on to that point, so a second repair finds nothing (a fuzz find).
+#[test]
+fn c1_punctuation_that_closes_a_layer_is_repaired_to_a_fixed_point() {
+    for s in [
+        "--|---\u{83}ç\u{83}|",
+        "x \u{83}ç\u{83} y",
+        "\u{83}ç",
+        "Letâ€™s \u{93}go\u{94}",
+    ] {
+        let once = repair_text(s).expect("C1 controls are repaired");
+        assert!(
+            !once.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)),
+            "{once:?}"
+        );
+        assert_eq!(repair_text(&once), None, "{s:?} → {once:?}");
+    }
+}
+
+/// Fuzz find: a broken Greek word ending in U+FFFD, repaired to a word that starts and ends
+/// with U+FFFD. The character diff matched the old trailing U+FFFD with the new leading one
+/// and reported the insertion after it at a wrong place, so the Markdown edit covered three
+/// characters of an eighteen-character stretch and a second repair changed the line again.
+/// Markdown repair must give what plain-text repair gives, and be idempotent.
+#[test]
+fn fuzz_markdown_edit_for_a_word_ending_in_replacement_character_is_whole() {
+    let src = include_str!("fixtures/encoding/fuzz-diff-insert-after-match.txt");
+    let md = fix_md(src, &RepairOptions::default());
+    assert_eq!(Some(&md), repair_text(src).as_ref());
+    let (again, _) = repair_markdown(&md, &RepairOptions::default());
+    assert!(again.is_empty(), "{again:?}");
+    // The shape alone.
+    let line = "x ÄŽï¿½ÄŽâ€žÃŽÅ¼ÃŽË\u{FFFD} y";
+    let fixed = fix_md(line, &RepairOptions::default());
+    assert_eq!(Some(&fixed), repair_text(line).as_ref());
+    assert!(
+        repair_markdown(&fixed, &RepairOptions::default())
+            .0
+            .is_empty()
+    );
+}

@@ -525,12 +525,12 @@ fn protocol_chapter_with_hostile_content_round_trips() {
 }
 
 /// Fuzz finds (cargo fuzz, `encoding` and `pipeline` targets), kept as inputs under
-/// tests/fixtures/hostile/fuzz. Both are idempotence failures, not crashes of the library:
-/// a second repair still changes text (`ƒçƒ` read through mac-roman in two steps; open, run
-/// with `--ignored` to see it fail), and a second pipeline pass repaired `Letâ€™s` that the
-/// first pass had left: a code fence opened inside the YAML ran to the end of the file, so the
-/// first repair took the body for code (fixed: head and body are repaired as separate
-/// documents; the minimal case is a unit test in src/pipeline.rs).
+/// tests/fixtures/hostile/fuzz. Both were idempotence failures, not crashes of the library:
+/// a second repair still changed text (C1 controls became `ƒçƒ`, which is mac-roman for
+/// `č`; fixed: repair runs to a fixed point), and a second pipeline pass repaired `Letâ€™s`
+/// that the first pass had left: a code fence opened inside the YAML ran to the end of the
+/// file, so the first repair took the body for code (fixed: head and body are repaired as
+/// separate documents; the minimal case is a unit test in src/pipeline.rs).
 fn fuzz_input(name: &str) -> String {
     let bytes = std::fs::read(common::fixtures(&format!("hostile/fuzz/{name}"))).unwrap();
     // A `&str` fuzz target sees the input's valid UTF-8 prefix.
@@ -539,7 +539,6 @@ fn fuzz_input(name: &str) -> String {
 }
 
 #[test]
-#[ignore = "open fuzz find (encoding idempotence)"]
 fn fuzz_encoding_repair_is_idempotent_on_mac_roman_chains() {
     let src = fuzz_input("encoding-not-idempotent.fuzz");
     if let Some(once) = encoding::repair_text(&src) {
@@ -554,23 +553,20 @@ fn fuzz_pipeline_is_idempotent_around_comment_and_table() {
     assert_eq!(run(&once, &Settings::all_jobs()).content, None);
 }
 
-/// Pipeline fuzz find (after the fix above): a table row holding `ƒçƒ` comes out of the
-/// first run as `ƒçƒ` and out of the second as `čƒ`. The pipeline is not at fault: it is the
-/// encoding find above (mac-roman read in two steps) reaching the pipeline through a table
-/// row, and passes once `encoding::repair_text` is idempotent on it.
+/// Pipeline fuzz find: a table row holding C1 controls came out of the first run as `ƒçƒ`
+/// and out of the second as `čƒ`: the encoding find above reaching the pipeline through a
+/// table row (fixed with it: repair runs to a fixed point).
 #[test]
-#[ignore = "open fuzz find (encoding idempotence, reached through the pipeline)"]
 fn fuzz_pipeline_mac_roman_chain_in_table_row_is_idempotent() {
     let src = fuzz_input("pipeline-mac-roman-chain-in-table.fuzz");
     let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
     assert_eq!(run(&once, &Settings::all_jobs()).content, None);
 }
 
-/// Pipeline fuzz find, 7 bytes: `.` U+009F U+0095 `<` is repaired to `.Ÿ•<` by the first run
-/// and to `.٥<` by the second (a repair whose output is again repairable). Encoding
-/// idempotence, like the mac-roman case; passes once `encoding::repair_text` is idempotent.
+/// Pipeline fuzz find, 7 bytes: `.` U+009F U+0095 `<` was repaired to `.Ÿ•<` by the first run
+/// and to `.٥<` by the second (a repair whose output is again repairable); fixed with the
+/// encoding find above.
 #[test]
-#[ignore = "open fuzz find (encoding idempotence, reached through the pipeline)"]
 fn fuzz_pipeline_c1_controls_repaired_twice_is_idempotent() {
     let src = fuzz_input("pipeline-c1-controls-repaired-twice.fuzz");
     let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);

@@ -82,8 +82,13 @@ fn clean_word() -> impl Strategy<Value = String> {
             "Київ",
             "їжак",
             "Србија",
-            // `её` and `Гёте` are left out until `open_false_repairs` passes: beside `…`
-            // they read as windows-1251 mojibake of CJK and of `ø`.
+            // Beside `…` these read as windows-1251 mojibake of CJK (`её…` is `帅`) and of
+            // `ø` (`Гё`); they are correct Russian and must stay.
+            "её",
+            "Гёте",
+            "дії",
+            "ещё",
+            "Пёс",
         ])
         .prop_map(str::to_string),
         "[\u{4e00}-\u{9fa5}]{1,4}",
@@ -353,11 +358,12 @@ fn known_false_repairs() {
     }
 }
 
-/// Clean text that repair still damages: `её…` is also what `帅` looks like through
-/// windows-1251, and `Гё` what `ø` looks like. Open; run with `--ignored` to see it fail.
+/// Russian that reads as windows-1251 mojibake: `её…` is also what `帅` looks like there
+/// (E5 B8 85), and `Гё` what `ø` looks like (C3 B8). Both must come back byte-identical.
 #[test]
-#[ignore = "open false repairs (encoding issue)"]
-fn open_false_repairs() {
-    let clean = "её… Гёте";
-    assert_eq!(encoding::repair_text(clean), None, "{clean}");
+fn russian_ee_ellipsis_and_goethe_are_kept() {
+    for clean in ["её… Гёте", "её… Пётр", "её” Гёдель", "Гёте…", "её… дії"]
+    {
+        assert_eq!(encoding::repair_text(clean), None, "{clean}");
+    }
 }

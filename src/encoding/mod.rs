@@ -320,29 +320,27 @@ fn hunks_myers(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
     a_off.push(pos);
     // (old char range, new char range)
     let mut groups: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    // Positions are counted here from the operations' lengths, not taken from their indices:
+    // `similar` can report an insertion after a trailing match at an old index before that
+    // match (a fuzz find: `ÄŽï¿½…Ë�` → `�το�` gave an edit of three characters, not eighteen,
+    // and a second repair changed the line again).
+    let (mut o, mut n) = (0, 0);
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
-        let (or, nr) = match op {
-            DiffOp::Equal { .. } => continue,
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index..old_index + old_len, new_index..new_index),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index..old_index, new_index..new_index + new_len),
+        let (old_len, new_len) = match op {
+            DiffOp::Equal { len, .. } => {
+                o += len;
+                n += len;
+                continue;
+            }
+            DiffOp::Delete { old_len, .. } => (old_len, 0),
+            DiffOp::Insert { new_len, .. } => (0, new_len),
             DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                old_index..old_index + old_len,
-                new_index..new_index + new_len,
-            ),
+                old_len, new_len, ..
+            } => (old_len, new_len),
         };
+        let (or, nr) = (o..o + old_len, n..n + new_len);
+        o += old_len;
+        n += new_len;
         if let Some(last) = groups.last_mut() {
             let gap = a.get(last.0.end..or.start).unwrap_or(&[]);
             if gap.iter().all(|c| !c.is_ascii()) {
@@ -353,7 +351,7 @@ fn hunks_myers(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
         }
         groups.push((or, nr));
     }
-    groups
+    let out: Vec<(Range<usize>, String)> = groups
         .into_iter()
         .filter_map(|(or, nr)| {
             let start = *a_off.get(or.start)?;
@@ -361,7 +359,22 @@ fn hunks_myers(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
             let text: String = b.get(nr)?.iter().collect();
             Some((start..end, text))
         })
-        .collect()
+        .collect();
+    // The edits must rebuild `new` exactly; if not, one edit for the whole stretch is still
+    // right.
+    let mut rebuilt = String::with_capacity(new.len());
+    let mut pos = 0;
+    for (r, t) in &out {
+        rebuilt.push_str(old.get(pos..r.start).unwrap_or("\u{FFFD}"));
+        rebuilt.push_str(t);
+        pos = r.end;
+    }
+    rebuilt.push_str(old.get(pos..).unwrap_or("\u{FFFD}"));
+    if rebuilt == new {
+        out
+    } else {
+        vec![(0..old.len(), new.to_string())]
+    }
 }
 
 /// The whitespace-delimited word around `range` (for messages).

@@ -209,6 +209,26 @@ fn plausible_through_space(ch: char) -> bool {
             | '\u{FB00}'..='\u{FFEF}')
 }
 
+/// Two lower-case Cyrillic letters, then a Cyrillic letter or the punctuation that ends a
+/// word in prose (a `?` may also stand for a lost byte): `её…`, `её”`, `её?`, `дії`. Not after `в` (E2, the symbols block): `вњ…` is `✅`,
+/// and no Russian or Ukrainian word has `в` before `њ`, `ё` or `љ`.
+fn ends_cyrillic_word(seq: &[char]) -> bool {
+    let lower = |c: &char| ('\u{430}'..='\u{45F}').contains(c);
+    match seq {
+        [a, b, c] => {
+            *a != 'в'
+                && lower(a)
+                && lower(b)
+                && (('\u{400}'..='\u{45F}').contains(c)
+                    || matches!(
+                        c,
+                        '…' | '”' | '“' | '»' | '’' | '—' | '–' | '·' | '•' | '\u{A0}' | '?'
+                    ))
+        }
+        _ => false,
+    }
+}
+
 fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decoded> {
     let unit = |c: char| match c {
         ' ' => Unit::Space,
@@ -303,13 +323,20 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
             // (`её её”` is Russian, not `帠帔`; `Ра ·` is not Samaritan, `Рв —` not Braille).
             let letters_before = run.get(i).is_some_and(|c| c.is_alphabetic())
                 && run.get(i + 1).is_some_and(|c| c.is_alphabetic());
+            // And a lead glued to a letter left as it was (`Київ» ` is not `Киї⻠`, `Єва· `
+            // not `Єв෠`): in real mojibake the character before a lead is itself part of a
+            // decoded sequence, or ASCII outside the run.
+            let after_raw_letter = i > 0
+                && out.last() == run.get(i - 1)
+                && run.get(i - 1).is_some_and(|&c| is_alpha(c));
             let three_through_space = need == 3
                 && used_space
-                && decode_seq(seq).is_some_and(|ch| {
-                    !plausible_through_space(ch)
-                        || (letters_before
-                            && matches!(ch, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}'))
-                });
+                && (after_raw_letter
+                    || decode_seq(seq).is_some_and(|ch| {
+                        !plausible_through_space(ch)
+                            || (letters_before
+                                && matches!(ch, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}'))
+                    }));
             if four_through_space || three_through_space {
                 None
             } else if lost {
@@ -331,9 +358,15 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
                     continue;
                 }
                 out.push(ch);
-                // Longer sequences are less likely to be valid by chance.
+                // Longer sequences are less likely to be valid by chance, except the shape of
+                // a Cyrillic word's end: through windows-1251 every lower-case letter up to
+                // `п` is a three-byte lead and `ё`, `і`, `ї`, `є` are continuations, so real
+                // words make such sequences all the time (`её…` is E5 B8 85, `帅`; `дії` is
+                // `䳿`). Those prove nothing alone; CJK mojibake around them still does
+                // (`жќ±дє¬`: `±` and `¬` end no word).
                 bonus += match need {
                     2 => 0.5,
+                    3 if ends_cyrillic_word(run.get(i..i + 3).unwrap_or(&[])) => 0.0,
                     3 => 2.0,
                     _ => 3.0,
                 };
@@ -800,24 +833,30 @@ pub(super) fn repair_line_text(line: &str) -> Option<String> {
     repair_line_passes(line)
 }
 
+/// Most passes one line may take. Every pass shortens the line or removes a C1 control or a
+/// `Ã` before a lost 0xA0, so passes always run out; the cap only bounds hostile input.
+const MAX_PASSES: usize = 2 * MAX_LAYERS + 2;
+
 /// `repair_line_text` without the quick check.
+///
+/// Passes run until one changes nothing, so that the result is a fixed point and a second
+/// repair finds nothing to do. C1 controls become punctuation only when no layer is left to
+/// undo (a layer may still read them as bytes), and that punctuation can itself close a layer:
+/// `\u{83}ç\u{83}` becomes `ƒçƒ`, which is mac-roman for `č` + `ƒ`. A line that has not settled
+/// within [`MAX_PASSES`] is left as it is, rather than handed back half-repaired.
 fn repair_line_passes(line: &str) -> Option<String> {
     let mut current = line.to_string();
-    let mut changed = false;
-    for _ in 0..MAX_LAYERS + 1 {
-        let fixes = repair_line(&current);
+    for _ in 0..MAX_PASSES {
+        let mut fixes = repair_line(&current);
         if fixes.is_empty() {
-            break;
+            fixes = fix_c1(&current);
+        }
+        if fixes.is_empty() {
+            return (current != line).then_some(current);
         }
         current = apply(&current, &fixes);
-        changed = true;
     }
-    let c1 = fix_c1(&current);
-    if !c1.is_empty() {
-        current = apply(&current, &c1);
-        changed = true;
-    }
-    (changed && current != line).then_some(current)
+    None
 }
 
 #[cfg(test)]

@@ -190,7 +190,7 @@ fn is_cont_in(cp: &CodePage, c: char) -> bool {
 /// `¬©`, `ƒç`, `≈°`, `»ô`, `–∞`; windows-1251 `В«`, `вЂ`, `Г©`; windows-1250 `ĂĽ`, `ÄŤ`.
 /// The generic lead × continuation weights price these too low, because the continuation is
 /// an ordinary accented letter in that code page.
-fn signature(a: char, b: char) -> f32 {
+fn signature(a: char, b: char, after: Option<char>) -> f32 {
     if b.is_ascii() {
         return 0.0;
     }
@@ -231,8 +231,16 @@ fn signature(a: char, b: char) -> f32 {
     }
     // Lower-case letters no Cyrillic word puts right after these capitals (`Оё` for `θ`,
     // `Гў` for `â`, `ВЄ` for `ª`); `Ві`/`ВІ` are left out, Ukrainian starts words so.
-    if (matches!(a, 'Г' | 'О' | 'П') && matches!(b, 'ё' | 'ј' | 'ґ' | 'ў' | 'ѕ' | 'Ѕ' | 'Ґ'))
+    if (matches!(a, 'Г' | 'О' | 'П') && matches!(b, 'ј' | 'ґ' | 'ў' | 'ѕ' | 'Ѕ' | 'Ґ'))
         || (a == 'В' && matches!(b, 'Є' | 'є' | 'ј' | 'ґ' | 'ў' | 'ѕ' | 'Ѕ'))
+    {
+        return 3.0;
+    }
+    // `Гё`/`Пё` open Russian words (`Гёте`, `Пётр`, `пёс`): only a fingerprint (`ø`, `ϸ` + a
+    // continuation) when no Cyrillic letter follows. `Оё` (`θ`) starts no word.
+    if (a == 'О'
+        || (matches!(a, 'Г' | 'П') && after.is_none_or(|n| script(n) != Some(Script::Cyrillic))))
+        && b == 'ё'
     {
         return 3.0;
     }
@@ -295,7 +303,7 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     if a.is_ascii() && b.is_ascii() {
         return 0.0;
     }
-    let mut cost = signature(a, b);
+    let mut cost = signature(a, b, after);
     let lw = lead_weight(a);
     if lw > 0.0 {
         let mut cw = cont_weight(b);
