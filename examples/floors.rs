@@ -20,6 +20,10 @@ use mdbook_polish::preprocessor::run_book;
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::{Book, BookItem};
 
+// The allocator of the `mdbook-polish` binary, so the preprocessor's work is timed as it runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let path = args

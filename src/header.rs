@@ -219,6 +219,31 @@ pub fn render(
 /// Where the header goes in `body`: just after the first top-level heading, or at the start.
 /// Returns the byte offset of the start of the line after the heading.
 pub fn insertion_point(body: &str, parse: ParseOptions) -> usize {
+    atx_heading_first(body).unwrap_or_else(|| parsed_insertion_point(body, parse))
+}
+
+/// The common shape, without a Markdown parse: the body's first non-blank line is an ATX
+/// heading (`# Title`) at column 0. As the first block of the document it cannot belong to
+/// anything else, so the header goes after that line: what [`parsed_insertion_point`] finds.
+/// Parsing every chapter a second time only for this was a third of the html run's work.
+fn atx_heading_first(body: &str) -> Option<usize> {
+    let mut start = 0;
+    for line in body.split_inclusive('\n') {
+        // CommonMark's blank line: spaces and tabs only (not `str::trim`'s Unicode spaces).
+        if line.trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+            start += line.len();
+            continue;
+        }
+        let hashes = line.bytes().take_while(|&b| b == b'#').count();
+        let after = line.as_bytes().get(hashes).copied();
+        let heading = (1..=6).contains(&hashes) && matches!(after, Some(b' ' | b'\t'));
+        return heading.then_some(start + line.len());
+    }
+    None
+}
+
+/// [`insertion_point`] by pulldown-cmark: the first top-level heading of any kind.
+fn parsed_insertion_point(body: &str, parse: ParseOptions) -> usize {
     let mut depth = 0usize;
     for (event, range) in parser(body, parse).into_offset_iter() {
         match event {
@@ -278,6 +303,44 @@ pub fn id_prefix(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The no-parse path agrees with pulldown-cmark wherever it answers, and leaves every
+    /// other shape to the parse.
+    #[test]
+    fn atx_fast_path_agrees_with_the_parser() {
+        let bodies = [
+            "# Title\n\nText.\n",
+            "\n\n# Title\n\nText.\n",
+            "  \t\n###### Six\nText\n",
+            "# Title",
+            "# Title\r\n\r\nText\r\n",
+            "#\tTab title\n",
+            "#NoSpace\n\n# Real\n",
+            "####### Seven\n\n# Real\n",
+            "Title\n=====\n\nText\n",
+            "    # indented code\n\n# Real\n",
+            "> # quoted\n\n# Real\n",
+            "<!-- c -->\n# After comment\n",
+            "\u{a0}\n# After nbsp line\n",
+            "Text first.\n\n# Later\n",
+            "",
+            "\n\n",
+            "- # in a list\n",
+        ];
+        for body in bodies {
+            let parsed = parsed_insertion_point(body, ParseOptions::default());
+            if let Some(fast) = atx_heading_first(body) {
+                assert_eq!(fast, parsed, "{body:?}");
+            }
+            assert_eq!(
+                insertion_point(body, ParseOptions::default()),
+                parsed,
+                "{body:?}"
+            );
+        }
+        assert_eq!(atx_heading_first("\n# T\nx"), Some(5));
+        assert_eq!(atx_heading_first("\u{a0}\n# T\n"), None);
+    }
+
     use super::*;
     use crate::frontmatter::{Entry, Limits, Value};
 

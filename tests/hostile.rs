@@ -55,15 +55,27 @@ fn table(rows: usize) -> String {
 
 // ---------------------------------------------------------------- resources
 
-/// 2 MB, not 100 MB: a debug build repairs about 0.5 MB/s, and tests must stay quick. The
-/// scaling to 100× is measured in `benches/hostile.rs`.
+/// The catalogue's full sizes (100 MB chapter, 10 MB line, 1M `<br/>`) with
+/// `POLISH_HOSTILE_FULL=1`, meant for a release build:
+/// `POLISH_HOSTILE_FULL=1 cargo test --release --test hostile`. By default the sizes are cut so
+/// that a debug `cargo test` stays quick; `benches/hostile.rs` shows the time is linear in size.
+fn full_size() -> bool {
+    std::env::var_os("POLISH_HOSTILE_FULL").is_some()
+}
+
+/// 2 MB by default (a debug build repairs about 0.5 MB/s), 100 MB with `POLISH_HOSTILE_FULL`.
+/// One paragraph in four has mojibake, so the chapter is not one finding per line.
 #[test]
 fn big_chapter_is_processed_whole() {
+    let size = if full_size() { 100 << 20 } else { 2 << 20 };
     let para = "Letâ€™s keep paragraphs short, and caf\u{e9} text clean.\n\n";
+    let clean = "Keep paragraphs short, and keep caf\u{e9} text clean too.\n\n";
     let mut src = String::from(FRONT);
-    while src.len() < 2 << 20 {
-        src.push_str(para);
-        if src.len() % 97 == 0 {
+    let mut n = 0usize;
+    while src.len() < size {
+        src.push_str(if n.is_multiple_of(4) { para } else { clean });
+        n += 1;
+        if n.is_multiple_of(97) {
             src.push_str(&table(3));
         }
     }
@@ -78,12 +90,13 @@ fn big_chapter_is_processed_whole() {
     assert!(out.ends_with("THE-END\n"));
 }
 
-/// 512 KB in a debug test (10 MB took minutes before the fix in `encoding::hunks`; the 10 MB
-/// line is in `benches/hostile.rs`).
+/// 512 KB by default, 10 MB with `POLISH_HOSTILE_FULL` (10 MB took minutes before the fix in
+/// `encoding::hunks`).
 #[test]
 fn ten_megabyte_single_line_is_repaired_whole() {
     let unit = "Letâ€™s go — naïve ";
-    let line = unit.repeat((512 << 10) / unit.len());
+    let size = if full_size() { 10 << 20 } else { 512 << 10 };
+    let line = unit.repeat(size / unit.len());
     let fixed = encoding::repair_text(&line).expect("repaired");
     assert_eq!(
         fixed.matches("Let’s go — naïve ").count(),
@@ -129,11 +142,11 @@ fn ten_thousand_columns_are_left_alone() {
     );
 }
 
-/// 200,000 in a debug test (40,000 took four minutes before the fix in `compare::items`; the
-/// 1M case is in `benches/hostile.rs`).
+/// 200,000 by default, 1M with `POLISH_HOSTILE_FULL` (40,000 took four minutes before the fix
+/// in `compare::items`).
 #[test]
 fn million_br_in_one_cell_keeps_every_line() {
-    let n = 200_000;
+    let n = if full_size() { 1_000_000 } else { 200_000 };
     let mut cell = String::from("**Big**");
     for i in 0..n {
         if i % 20_000 == 0 {
