@@ -31,18 +31,9 @@ fn run(src: &str, settings: &Settings) -> usize {
     r.content.map_or(0, |c| c.len()) + r.diagnostics.len()
 }
 
-const FRONT: &str = "---\nsummary: Letâ€™s see\naudience:\n  - architects\n---\n\n# Big\n\n";
-
-/// A two-column comparison table with `rows` rows of `**Title**<br/>text` cells.
-fn table(rows: usize) -> String {
-    let mut t = String::from("| Pros | Cons |\n|---|---|\n");
-    for i in 0..rows {
-        t.push_str(&format!(
-            "| **Gain {i}**<br/>quick w{i} | **Loss {i}**<br/>slow l{i} |\n"
-        ));
-    }
-    t
-}
+#[path = "../tests/support/shapes.rs"]
+mod shapes;
+use shapes::{FRONT, many_columns, table};
 
 /// A long chapter: `n` paragraphs with mojibake, a comparison table every 20th.
 fn long_chapter(n: usize) -> String {
@@ -65,22 +56,6 @@ fn long_line(n: usize) -> String {
 /// A comparison table with `n` rows.
 fn many_rows(n: usize) -> String {
     table(n)
-}
-
-/// A table `n` columns wide (not a comparison: left alone, but parsed and looked at).
-fn many_columns(n: usize) -> String {
-    let mut s = String::from("|");
-    for i in 0..n {
-        s.push_str(&format!(" h{i} |"));
-    }
-    s.push_str("\n|");
-    s.push_str(&"---|".repeat(n));
-    s.push_str("\n|");
-    for i in 0..n {
-        s.push_str(&format!(" c{i} |"));
-    }
-    s.push('\n');
-    s
 }
 
 /// One comparison cell with `n` `<br/>` line breaks.

@@ -92,6 +92,14 @@ fn one_bad_file_never_hides_the_others_and_order_is_stable() {
     );
 }
 
+/// The findings with `code` in a `--format json` report.
+fn findings<'a>(json: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+    json["diagnostics"]
+        .as_array()
+        .map(|all| all.iter().filter(|d| d["code"] == code).collect())
+        .unwrap_or_default()
+}
+
 #[test]
 fn duplicate_guid_names_both_places() {
     let dir = tempfile::tempdir().unwrap();
@@ -103,12 +111,7 @@ fn duplicate_guid_names_both_places() {
         .assert()
         .code(1);
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let dups: Vec<&serde_json::Value> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "PL210")
-        .collect();
+    let dups = findings(&json, "PL210");
     assert_eq!(dups.len(), 2, "{json}");
     assert_eq!(dups[0]["file"], "d/a.md");
     assert_eq!(dups[0]["line"], 3);
@@ -133,12 +136,7 @@ fn duplicate_guid_positions_survive_trimmed_sources() {
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
     };
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
-    let dups: Vec<&serde_json::Value> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "PL210")
-        .collect();
+    let dups = findings(&json, "PL210");
     assert_eq!(dups.len(), 2, "{json}");
     let guid_line = GOOD.lines().position(|l| l.starts_with("guid:")).unwrap() + 1;
     let value_len = "0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b".len();

@@ -40,18 +40,9 @@ fn run(src: &str, settings: &Settings) -> ChapterResult {
     )
 }
 
-const FRONT: &str = "---\nsummary: Letâ€™s see\naudience:\n  - architects\n---\n\n# Big\n\n";
-
-/// A comparison table with `rows` rows.
-fn table(rows: usize) -> String {
-    let mut t = String::from("| Pros | Cons |\n|---|---|\n");
-    for i in 0..rows {
-        t.push_str(&format!(
-            "| **Gain {i}**<br/>quick w{i} | **Loss {i}**<br/>slow l{i} |\n"
-        ));
-    }
-    t
-}
+#[path = "support/shapes.rs"]
+mod shapes;
+use shapes::{FRONT, many_columns, table};
 
 // ---------------------------------------------------------------- resources
 
@@ -123,18 +114,7 @@ fn hundred_thousand_table_rows_all_reach_the_component() {
 
 #[test]
 fn ten_thousand_columns_are_left_alone() {
-    let cols = 10_000;
-    let mut src = String::from("|");
-    for i in 0..cols {
-        src.push_str(&format!(" h{i} |"));
-    }
-    src.push_str("\n|");
-    src.push_str(&"---|".repeat(cols));
-    src.push_str("\n|");
-    for i in 0..cols {
-        src.push_str(&format!(" c{i} |"));
-    }
-    src.push('\n');
+    let src = many_columns(10_000);
     let r = run(&src, &Settings::all_jobs());
     assert!(
         r.content.is_none(),
@@ -551,6 +531,13 @@ fn fuzz_input(name: &str) -> String {
     String::from_utf8_lossy(&bytes[..valid]).into_owned()
 }
 
+/// A second pipeline run over the first run's output changes nothing.
+fn assert_pipeline_idempotent(name: &str) {
+    let src = fuzz_input(name);
+    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
+    assert_eq!(run(&once, &Settings::all_jobs()).content, None, "{name}");
+}
+
 #[test]
 fn fuzz_encoding_repair_is_idempotent_on_mac_roman_chains() {
     let src = fuzz_input("encoding-not-idempotent.fuzz");
@@ -561,9 +548,7 @@ fn fuzz_encoding_repair_is_idempotent_on_mac_roman_chains() {
 
 #[test]
 fn fuzz_pipeline_is_idempotent_around_comment_and_table() {
-    let src = fuzz_input("pipeline-not-idempotent.fuzz");
-    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
-    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+    assert_pipeline_idempotent("pipeline-not-idempotent.fuzz");
 }
 
 /// Pipeline fuzz find: a table row holding C1 controls came out of the first run as `ƒçƒ`
@@ -571,9 +556,7 @@ fn fuzz_pipeline_is_idempotent_around_comment_and_table() {
 /// table row (fixed with it: repair runs to a fixed point).
 #[test]
 fn fuzz_pipeline_mac_roman_chain_in_table_row_is_idempotent() {
-    let src = fuzz_input("pipeline-mac-roman-chain-in-table.fuzz");
-    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
-    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+    assert_pipeline_idempotent("pipeline-mac-roman-chain-in-table.fuzz");
 }
 
 /// Pipeline fuzz find, 7 bytes: `.` U+009F U+0095 `<` was repaired to `.Ÿ•<` by the first run
@@ -581,9 +564,7 @@ fn fuzz_pipeline_mac_roman_chain_in_table_row_is_idempotent() {
 /// encoding find above.
 #[test]
 fn fuzz_pipeline_c1_controls_repaired_twice_is_idempotent() {
-    let src = fuzz_input("pipeline-c1-controls-repaired-twice.fuzz");
-    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
-    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+    assert_pipeline_idempotent("pipeline-c1-controls-repaired-twice.fuzz");
 }
 
 /// Pipeline fuzz find: a `>` line right after a comparison table inside a list item was taken
@@ -593,9 +574,7 @@ fn fuzz_pipeline_c1_controls_repaired_twice_is_idempotent() {
 /// `quote_marker_after_a_table_in_a_list_item_is_not_a_blank_line`.
 #[test]
 fn fuzz_pipeline_quote_marker_after_table_in_list_item_is_idempotent() {
-    let src = fuzz_input("pipeline-quote-after-table-in-list.fuzz");
-    let once = run(&src, &Settings::all_jobs()).content.unwrap_or(src);
-    assert_eq!(run(&once, &Settings::all_jobs()).content, None);
+    assert_pipeline_idempotent("pipeline-quote-after-table-in-list.fuzz");
 }
 
 /// The same inputs never panic, and the library returns in bounded work (the part that holds).
