@@ -480,11 +480,10 @@ fn book_json(renderer: &str, content: &str) -> String {
     v.to_string()
 }
 
-#[test]
-fn unknown_renderer_gets_front_matter_hidden_and_no_html() {
-    let chapter = "---\nsummary: Hi\n---\n\n# H\n\n| Pros | Cons |\n|---|---|\n| **A**<br/>a | **B**<br/>b |\n";
+/// Runs the preprocessor on a one-chapter book for `renderer`; the chapter's new content.
+fn protocol_content(renderer: &str, chapter: &str) -> String {
     let out = polish()
-        .write_stdin(book_json("something-new", chapter))
+        .write_stdin(book_json(renderer, chapter))
         .output()
         .unwrap();
     assert!(
@@ -493,7 +492,16 @@ fn unknown_renderer_gets_front_matter_hidden_and_no_html() {
         String::from_utf8_lossy(&out.stderr)
     );
     let book: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let content = book["items"][0]["Chapter"]["content"].as_str().unwrap();
+    book["items"][0]["Chapter"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn unknown_renderer_gets_front_matter_hidden_and_no_html() {
+    let chapter = "---\nsummary: Hi\n---\n\n# H\n\n| Pros | Cons |\n|---|---|\n| **A**<br/>a | **B**<br/>b |\n";
+    let content = protocol_content("something-new", chapter);
     assert!(content.starts_with("# H"), "{content}");
     assert!(!content.contains("polish-"), "html-only parts: {content}");
     assert!(content.contains("| Pros | Cons |"));
@@ -502,17 +510,7 @@ fn unknown_renderer_gets_front_matter_hidden_and_no_html() {
 #[test]
 fn protocol_chapter_with_hostile_content_round_trips() {
     let chapter = "---\nsummary: \"<script>x</script>\"\n---\n\n# H\n\0\u{feff}\u{202e}Letâ€™s\n";
-    let out = polish()
-        .write_stdin(book_json("html", chapter))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let book: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let content = book["items"][0]["Chapter"]["content"].as_str().unwrap();
+    let content = protocol_content("html", chapter);
     assert!(content.contains("&lt;script&gt;") && !content.contains("<script>"));
     assert!(content.contains("Let’s"));
 }

@@ -233,6 +233,16 @@ fn output_words(out: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The chapter's Markdown, read through windows-1252 when `damage`.
+fn source(ch: &Chapter, damage: bool) -> String {
+    let clean = ch.render();
+    if damage {
+        encoding::simulate_mojibake(&clean, "windows-1252").expect("windows-1252 is known")
+    } else {
+        clean
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -240,12 +250,7 @@ proptest! {
     /// mojibake in the source.
     #[test]
     fn pipeline_is_idempotent(ch in chapter(), damage in any::<bool>()) {
-        let clean = ch.render();
-        let src = if damage {
-            encoding::simulate_mojibake(&clean, "windows-1252").unwrap()
-        } else {
-            clean
-        };
+        let src = source(&ch, damage);
         let first = run(&src);
         let out = first.content.unwrap_or_else(|| src.clone());
         let second = run(&out);
@@ -256,12 +261,7 @@ proptest! {
     /// table cells) is in the output, also after windows-1252 mojibake and its repair.
     #[test]
     fn no_word_is_lost(ch in chapter(), damage in any::<bool>()) {
-        let clean = ch.render();
-        let src = if damage {
-            encoding::simulate_mojibake(&clean, "windows-1252").unwrap()
-        } else {
-            clean
-        };
+        let src = source(&ch, damage);
         let out = run(&src).content.unwrap_or(src);
         let have = output_words(&out);
         for w in ch.words() {
