@@ -341,6 +341,32 @@ fn fix_follows_a_symlink_and_keeps_it() {
     );
 }
 
+/// The same file by two paths is checked once: a link beside its target in one folder (one
+/// walk, no `stat` unless a link is seen), and a folder plus a file inside it.
+#[cfg(unix)]
+#[test]
+fn one_file_by_two_paths_is_checked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d/a.md", "Letâ€™s\n");
+    std::os::unix::fs::symlink(dir.path().join("d/a.md"), dir.path().join("d/b.md")).unwrap();
+    let count = |args: &[&str]| {
+        let out = polish()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        findings(&json, "PL401").len()
+    };
+    assert_eq!(count(&["d"]), 1);
+    assert_eq!(count(&["d", "d/a.md"]), 1);
+    std::fs::remove_file(dir.path().join("d/b.md")).unwrap();
+    write(dir.path(), "d/c.md", "Letâ€™s\n");
+    // Two different files with the same text are two findings.
+    assert_eq!(count(&["d"]), 2);
+}
+
 #[test]
 fn fix_text_keeps_line_structure() {
     polish()

@@ -58,7 +58,9 @@ fn skip_dir(name: &str) -> bool {
     name.starts_with('.') && name.len() > 1 || name == "node_modules" || name == "target"
 }
 
-fn walk_md(dir: &Path) -> impl Iterator<Item = PathBuf> {
+/// Every `.md` file below `dir`, sorted; `links` is set when one of them is a symbolic link
+/// (the only way a single walk can list one file twice).
+fn walk_md<'a>(dir: &Path, links: &'a mut bool) -> impl Iterator<Item = PathBuf> + 'a {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -68,7 +70,10 @@ fn walk_md(dir: &Path) -> impl Iterator<Item = PathBuf> {
         })
         .filter_map(Result::ok)
         .filter(|e| !e.file_type().is_dir() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
+        .map(|e| {
+            *links |= e.path_is_symlink();
+            e.into_path()
+        })
 }
 
 fn globset(globs: &[String]) -> anyhow::Result<GlobSet> {
@@ -112,6 +117,7 @@ fn file_key(path: &Path) -> FileKey {
 pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> {
     let exclude = globset(excludes)?;
     let mut inputs = Inputs::default();
+    let mut links = false;
     let paths: Vec<String> = if paths.is_empty() {
         vec![".".into()]
     } else {
@@ -140,7 +146,7 @@ pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> 
                 .with_context(|| format!("invalid glob `{arg}`"))?
                 .compile_matcher();
             let mut any = false;
-            for p in walk_md(&base) {
+            for p in walk_md(&base, &mut links) {
                 let d = display(&p);
                 if pattern.is_match(&d) {
                     any = true;
@@ -184,7 +190,7 @@ pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> 
             }
             inputs.books.push(book);
         } else if meta.is_dir() {
-            for p in walk_md(&path) {
+            for p in walk_md(&path, &mut links) {
                 let rel = p
                     .strip_prefix(&path)
                     .map(display)
@@ -212,7 +218,12 @@ pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> 
             );
         }
     }
-    inputs.targets = dedupe(std::mem::take(&mut inputs.targets));
+    // One folder or glob walked without links lists each file once, by one path: the usual
+    // CI call (`check src`) needs no `stat` per file. Several PATHs can overlap, and a
+    // SUMMARY.md can name a file twice, so those are de-duplicated.
+    if paths.len() > 1 || !inputs.books.is_empty() || links {
+        inputs.targets = dedupe(std::mem::take(&mut inputs.targets));
+    }
     inputs.targets.sort();
     Ok(inputs)
 }

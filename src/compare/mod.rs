@@ -124,7 +124,7 @@ pub fn transform(
 /// The notes [`transform`] would report for `text`, without rendering any component: what
 /// `check` needs. Same detection and classification, so the same findings.
 pub fn notes(text: &str, opts: &CompareOptions) -> Vec<Diagnostic> {
-    if !might_have_table(text) {
+    if !might_earn_note(text, opts) {
         return Vec::new();
     }
     detect::find_tables(text, opts.parse)
@@ -142,30 +142,75 @@ pub fn notes(text: &str, opts: &CompareOptions) -> Vec<Diagnostic> {
 /// `|` and one `-`; a chapter without such a line has no table, so the parse (most of the
 /// job's cost) is skipped. The test is a superset of the parser's (tabs and `\r` allowed).
 pub fn might_have_table(text: &str) -> bool {
+    delimiter_rows(text).next().is_some()
+}
+
+/// Byte offsets of the lines that pass [`might_have_table`]'s delimiter-row test.
+fn delimiter_rows(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(i) = memchr::memchr(b'|', bytes.get(from..).unwrap_or_default()) {
-        let at = from + i;
-        let start =
-            memchr::memrchr(b'\n', bytes.get(..at).unwrap_or_default()).map_or(0, |j| j + 1);
-        let end = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
-            .map_or(bytes.len(), |j| at + j);
-        let line = bytes.get(start..end).unwrap_or_default();
-        let body_at = line
-            .iter()
-            .position(|b| !matches!(b, b' ' | b'\t' | b'>'))
-            .unwrap_or(line.len());
-        let body = line.get(body_at..).unwrap_or_default();
-        if body.contains(&b'-')
-            && body
+    std::iter::from_fn(move || {
+        while let Some(i) = memchr::memchr(b'|', bytes.get(from..).unwrap_or_default()) {
+            let at = from + i;
+            let start =
+                memchr::memrchr(b'\n', bytes.get(..at).unwrap_or_default()).map_or(0, |j| j + 1);
+            let end = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
+                .map_or(bytes.len(), |j| at + j);
+            from = end + 1;
+            let line = bytes.get(start..end).unwrap_or_default();
+            let body_at = line
                 .iter()
-                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'))
-        {
+                .position(|b| !matches!(b, b' ' | b'\t' | b'>'))
+                .unwrap_or(line.len());
+            let body = line.get(body_at..).unwrap_or_default();
+            if body.contains(&b'-')
+                && body
+                    .iter()
+                    .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'))
+            {
+                return Some(start);
+            }
+        }
+        None
+    })
+}
+
+/// Cheap pre-check for [`notes`], which `check` runs on every chapter: whether some table
+/// here could earn a note. Every note needs one of: a header word from the pro or con sets
+/// (PL301, PL302, PL304, PL306), a `<!-- polish: … -->` marker (PL305, PL306), or an image
+/// alone in a cell (PL303, `![`). A chapter whose tables are ordinary (`| Name | Type |`)
+/// has none of them, and two thirds of a large book's tables are like that: for them the
+/// parse is skipped.
+///
+/// The header row is the line just above a delimiter row. Its raw words are the header
+/// cells' words, in order, when the line has no inline markup that could join or split
+/// words in the rendered text (emphasis, code, escapes, entities, links, HTML, math): then a
+/// word set that matches a cell matches the line, and no match on the line means no match
+/// in any cell. A line with such markup is sent to the parse.
+fn might_earn_note(text: &str, opts: &CompareOptions) -> bool {
+    let mut rows = delimiter_rows(text).peekable();
+    if rows.peek().is_none() {
+        return false;
+    }
+    if text.contains("![") || text.contains("<!--") {
+        return true;
+    }
+    rows.any(|start| {
+        let Some(above) = start.checked_sub(1).and_then(|end| text.get(..end)) else {
+            return false;
+        };
+        let line = above.rsplit('\n').next().unwrap_or_default();
+        if line.bytes().any(|b| {
+            matches!(
+                b,
+                b'*' | b'_' | b'~' | b'`' | b'\\' | b'<' | b'&' | b'[' | b']' | b'!' | b'$' | b'^'
+            )
+        }) {
             return true;
         }
-        from = end + 1;
-    }
-    false
+        let words = detect::words(line);
+        detect::matches_set(&words, &opts.pro_words) || detect::matches_set(&words, &opts.con_words)
+    })
 }
 
 /// The two sides in the author's column order.
@@ -343,6 +388,64 @@ mod tests {
         }
         assert!(!might_have_table("a | b\nc | d\n"));
         assert!(!might_have_table("# T\n\n---\n"));
+    }
+
+    #[test]
+    fn note_precheck_never_skips_a_table_that_earns_a_note() {
+        // Header lines whose rendered words differ from their raw words (markup joins or
+        // splits them), beside plain ones that match or miss; every one under several bodies.
+        // `transform` parses every chapter with a table, so it is the reference.
+        let heads = [
+            "| Pros | Cons |",
+            "| Name | Type |",
+            "|**Pro**s|Con**s**|",
+            "| Bene**fits** | Value |",
+            "| Adv`antages` | Value |",
+            "| Adv&#97;ntages | Value |",
+            "| Bene\\*fits | Value |",
+            "| [Bene](x.md)fits | Value |",
+            "| Bene<b>fits</b> | Value |",
+            "| Bene$x$fits | Value |",
+            "| ~~Cons~~ | Value |",
+            "| Key BENEFITS | Costs |",
+            "| Benefits | Benefits |",
+            "| Advantages | Extra | Columns |",
+            "| Cost | |",
+            "| Process | Constraint |",
+            "> | Pros | Value |",
+            "1. | Pros | Value |",
+        ];
+        let bodies = [
+            "|-|-|\n| a | b |\n",
+            "|---|---|---|\n| a | b | c |\n",
+            "|-|-|\n| | |\n",
+            "|-|-|\n| text | ![fig](a.png) |\n",
+        ];
+        let opts = CompareOptions::default();
+        let mut with_notes = 0;
+        for head in heads {
+            for body in bodies {
+                for pre in ["", "<!-- polish: compare -->\n", "Intro.\n\n"] {
+                    let md = format!("{pre}{head}\n{body}");
+                    let (_, reference) = transform(&md, &opts, "");
+                    with_notes += usize::from(!reference.is_empty());
+                    assert_eq!(notes(&md, &opts), reference, "{md:?}");
+                }
+            }
+        }
+        assert!(
+            with_notes > 20,
+            "the cases must exercise notes: {with_notes}"
+        );
+        // And the point of it: an ordinary table is not parsed for nothing.
+        assert!(!might_earn_note(
+            "| Name | Type |\n|-|-|\n| a | b |\n",
+            &opts
+        ));
+        assert!(might_earn_note(
+            "| Pros | Type |\n|-|-|\n| a | b |\n",
+            &opts
+        ));
     }
 
     #[test]
