@@ -120,18 +120,20 @@ fn blocks(doc: &mut Doc, blocks: &[Block]) {
 }
 
 fn title(doc: &mut Doc, md: &str) {
-    doc.html(r#"<div class="polish-compare-title">"#);
+    // No class: the title is the `div` right after the item's icon (see compare.css).
+    doc.html("<div>");
     doc.island(md);
     doc.html("</div>");
 }
 
 fn item_list<'a>(doc: &mut Doc, side: &Side, items: impl Iterator<Item = &'a Item>) {
-    doc.html(r#"<ul class="polish-compare-items">"#);
+    // The list, its items and their titles carry no class (compare.css styles them by
+    // position under `.polish-compare-side`): mdBook keeps every page's HTML tree in memory
+    // while it renders a book, each attribute costs it allocations, and items are most of a
+    // component's elements.
+    doc.html("<ul>");
     for item in items {
-        doc.html(format!(
-            r#"<li class="polish-compare-item">{}"#,
-            icon_span(side.icon())
-        ));
+        doc.html(format!("<li>{}", icon_span(side.icon())));
         if let Some(t) = &item.title {
             title(doc, t);
         }

@@ -320,12 +320,12 @@ function inPageChecks(params) {
       if (h.getAttribute('role') !== 'note' || !(h.getAttribute('aria-label') || '').trim()) {
         fail(`${where}: wants role="note" and a non-empty aria-label`);
       }
-      for (const row of h.querySelectorAll('.polish-meta-row')) {
+      for (const row of h.querySelectorAll('.polish-meta-fields > div')) {
         const dt = row.querySelector('dt');
         const dd = row.querySelector('dd');
         if (!dt || !dt.textContent.trim() || !dd || !dd.textContent.trim()) fail(`${where}: row ${describe(row)} lacks a labelled value`);
       }
-      const chips = h.querySelectorAll('.polish-chip');
+      const chips = h.querySelectorAll('.polish-meta-fields li');
       counts.chips += chips.length;
       for (const b of h.querySelectorAll('a.polish-button')) {
         if (!/^https?:\/\//i.test(b.getAttribute('href') || '')) fail(`${where}: button href ${b.getAttribute('href')} is not http(s)`);
