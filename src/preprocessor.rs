@@ -21,7 +21,7 @@ use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
 use crate::header;
 use crate::pipeline::{self, ChapterInput, Settings};
-use crate::report::{self, Counts, FileReport, Format};
+use crate::report::{self, Counts, FileReport, Format, SparseSource};
 
 /// The mdBook version this binary was built against.
 pub const BUILT_FOR: &str = mdbook_preprocessor::MDBOOK_VERSION;
@@ -214,9 +214,9 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
 }
 
 /// One processed chapter, reduced to what the rest of the run needs. The book's memory matters
-/// here (issue 6: peak ≤ 3 × the book JSON): a report keeps the full source only when the
-/// chapter has findings; a chapter with none keeps just the lines up to its `guid`, which is
-/// all a cross-file duplicate-guid finding shows (its span and snippet are in front matter).
+/// here (issue 6: peak ≤ 3 × the book JSON): a report keeps only the lines of the source that
+/// its findings and the `guid` are on (a cross-file duplicate-guid finding, found after every
+/// chapter is done, points at the guid), with spans moved to match.
 struct Done {
     path: String,
     /// What goes back into the book.
@@ -230,28 +230,43 @@ struct Done {
 
 impl Done {
     fn new(path: String, source: String, mut result: pipeline::ChapterResult) -> Done {
-        let guid = result
+        let mut guid = result
             .front_matter
             .as_ref()
             .and_then(|fm| fm.get("guid"))
             .cloned();
-        let needed = if !result.diagnostics.is_empty() {
-            Some(source.len())
+        // What a report can point at: the findings, and the guid (a cross-file duplicate
+        // found later points there). Only those lines are kept, see `SparseSource`.
+        let report_source = if result.diagnostics.is_empty() && guid.is_none() {
+            None
         } else {
-            guid.as_ref().map(|g| line_end(&source, g.span.end))
+            let spans = result
+                .diagnostics
+                .iter()
+                .flat_map(|d| {
+                    std::iter::once(d.span.clone()).chain(
+                        d.related
+                            .iter()
+                            .filter(|r| r.file.is_none())
+                            .map(|r| r.span.clone()),
+                    )
+                })
+                .chain(guid.iter().map(|g| g.span.clone()));
+            let sparse = SparseSource::new(&source, spans);
+            for d in &mut result.diagnostics {
+                d.span = sparse.map_span(&d.span);
+                for r in d.related.iter_mut().filter(|r| r.file.is_none()) {
+                    r.span = sparse.map_span(&r.span);
+                }
+            }
+            if let Some(g) = &mut guid {
+                g.span = sparse.map_span(&g.span);
+            }
+            Some(sparse.text)
         };
-        let (content, report_source) = match (result.content.take(), needed) {
-            (Some(new), Some(n)) if n == source.len() => (new, Some(source)),
-            (Some(new), Some(n)) => {
-                let kept = source.get(..n).map(str::to_string);
-                (reuse(source, &new), kept)
-            }
-            (Some(new), None) => (reuse(source, &new), None),
-            (None, Some(n)) => {
-                let kept = source.get(..n).map(str::to_string);
-                (source, kept)
-            }
-            (None, None) => (source, None),
+        let content = match result.content.take() {
+            Some(new) => reuse(source, &new),
+            None => source,
         };
         Done {
             path,
@@ -272,13 +287,6 @@ fn reuse(mut old: String, new: &str) -> String {
     old.clear();
     old.push_str(new);
     old
-}
-
-/// The end of the line holding byte `at` (after its `\n`), or the end of `text`.
-fn line_end(text: &str, at: usize) -> usize {
-    text.get(at..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |i| at + i + 1)
 }
 
 /// `src/guide/intro.md`-style path for messages.
@@ -615,6 +623,85 @@ mod tests {
         assert!(
             text.contains("src/a.md:3:7") && text.contains("src/c.md:3:7"),
             "{text}"
+        );
+    }
+
+    /// A report keeps only the lines its findings are on (memory, issue 6): positions and
+    /// snippets must still be those of the full chapter, far down a long one too.
+    #[test]
+    fn findings_deep_in_long_chapters_keep_their_lines_and_snippets() {
+        use mdbook_preprocessor::book::Chapter;
+        let dir = tempfile::tempdir().unwrap();
+        let guid = "0b6c2d4e-1f3a-4b5c-8d7e-9f0a1b2c3d4e";
+        let mut body = String::new();
+        for i in 0..300 {
+            body.push_str(&format!(
+                "Paragraph {i}, plain text and nothing to fix.\r\n\r\n"
+            ));
+        }
+        let long = format!(
+            "---\nguid: {guid}\nlocale: en-us\naudiance: developers\n---\n\n# Title\n\n{body}Ça dit: Letâ€™s end here.\n"
+        );
+        let short = format!("---\nguid: {guid}\n---\n\n# Short\n");
+        let mut book = Book::new();
+        book.push_item(Chapter::new("a", long.clone(), "a.md", vec![]));
+        book.push_item(Chapter::new("b", short, "b.md", vec![]));
+        let ctx = ctx(dir.path(), "[preprocessor.polish]\n", "markdown");
+        let (_, outcome) = run_book(&ctx, book).unwrap();
+        let a = &outcome.files[0];
+        assert_eq!(a.path, "src/a.md");
+        assert!(
+            a.source.len() < long.len() / 10,
+            "kept {} bytes",
+            a.source.len()
+        );
+
+        let json: serde_json::Value =
+            serde_json::from_str(&report::render(Format::Json, &outcome.files, false)).unwrap();
+        let at = |code: &str| -> Vec<(String, u64, u64)> {
+            json["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["code"] == code)
+                .map(|d| {
+                    let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+                    let n = |k: &str| d[k].as_u64().unwrap_or_default();
+                    (s("file"), n("line"), n("column"))
+                })
+                .collect()
+        };
+        // The finding points at the broken characters; their place in the full chapter is
+        // the reference.
+        let (line, col) =
+            crate::diagnostic::LineIndex::new(&long).line_col(long.find("â€™").unwrap());
+        let mojibake_line = line as u64;
+        assert!(mojibake_line > 600 && col == 12, "{line}:{col}");
+        assert_eq!(at("PL401"), [("src/a.md".to_string(), mojibake_line, 12)]);
+        assert_eq!(
+            at("PL210"),
+            [
+                ("src/a.md".to_string(), 2, 7),
+                ("src/b.md".to_string(), 2, 7)
+            ]
+        );
+        let unknown: Vec<_> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| {
+                d["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("audiance")
+            })
+            .map(|d| (d["line"].as_u64(), d["column"].as_u64()))
+            .collect();
+        assert_eq!(unknown, [(Some(4), Some(1))]);
+        let human = report::render(Format::Human, &outcome.files, false);
+        assert!(
+            human.contains(&format!("{mojibake_line} | Ça dit: Letâ€™s end here.")),
+            "{human}"
         );
     }
 

@@ -36,6 +36,78 @@ impl FileReport {
     }
 }
 
+/// A source cut down to the lines a report points at. Every other line is emptied to its
+/// bare `\n`, so line numbers, and columns on the kept lines, stay what they were; a long
+/// chapter with a few findings is held as those lines and a run of newlines instead of its
+/// whole text (issue 6: the preprocessor's peak memory stays near the book's size even when
+/// every chapter has findings). Offsets move: [`SparseSource::map`] translates them.
+#[derive(Debug, Clone)]
+pub struct SparseSource {
+    /// The cut-down text.
+    pub text: String,
+    /// Kept runs of whole lines: (start, end) in the source, start in `text`.
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl SparseSource {
+    /// Keeps every line that one of `spans` touches.
+    pub fn new(source: &str, spans: impl IntoIterator<Item = std::ops::Range<usize>>) -> Self {
+        let bytes = source.as_bytes();
+        let len = bytes.len();
+        let mut lines: Vec<(usize, usize)> = spans
+            .into_iter()
+            .map(|r| {
+                let start = r.start.min(len);
+                let end = r.end.min(len).max(start);
+                let first = memchr::memrchr(b'\n', bytes.get(..start).unwrap_or_default())
+                    .map_or(0, |i| i + 1);
+                let last = memchr::memchr(b'\n', bytes.get(end..).unwrap_or_default())
+                    .map_or(len, |i| end + i + 1);
+                (first, last)
+            })
+            .collect();
+        lines.sort_unstable();
+        let newlines = |from: usize, to: usize| {
+            memchr::memchr_iter(b'\n', bytes.get(from..to).unwrap_or_default()).count()
+        };
+        let mut text = String::new();
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        let mut at = 0;
+        for (first, last) in lines {
+            if let Some(run) = runs.last_mut().filter(|run| first <= run.1) {
+                // Overlaps or touches the previous run: extend it.
+                if last > run.1 {
+                    text.push_str(source.get(run.1..last).unwrap_or_default());
+                    run.1 = last;
+                    at = last;
+                }
+                continue;
+            }
+            text.extend(std::iter::repeat_n('\n', newlines(at, first)));
+            runs.push((first, last, text.len()));
+            text.push_str(source.get(first..last).unwrap_or_default());
+            at = last;
+        }
+        text.extend(std::iter::repeat_n('\n', newlines(at, len)));
+        SparseSource { text, runs }
+    }
+
+    /// Where `offset` of the source is in [`SparseSource::text`]. Offsets on kept lines move
+    /// with their line; any other offset goes to the start of the next kept run (or the end).
+    pub fn map(&self, offset: usize) -> usize {
+        let i = self.runs.partition_point(|run| run.0 <= offset);
+        match i.checked_sub(1).and_then(|k| self.runs.get(k)) {
+            Some(&(start, end, at)) if offset <= end => at + (offset - start),
+            _ => self.runs.get(i).map_or(self.text.len(), |run| run.2),
+        }
+    }
+
+    /// [`SparseSource::map`] on both ends of a span.
+    pub fn map_span(&self, r: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.map(r.start)..self.map(r.end)
+    }
+}
+
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -415,6 +487,76 @@ fn uri_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sparse_source_keeps_positions_of_what_it_points_at() {
+        // Lines of several lengths and scripts, CRLF, a last line without a newline.
+        let lines = [
+            "---",
+            "guid: 01",
+            "---",
+            "",
+            "# Titre",
+            "Letâ€™s go",
+            "ça marche\r",
+            "日本語のテキスト",
+            "",
+            "| a | b |",
+            "|-|-|",
+            "| c | d |",
+            "end",
+        ];
+        let source = lines.join("\n");
+        let full = LineIndex::new(&source);
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        for round in 0..300 {
+            let spans: Vec<std::ops::Range<usize>> = (0..1 + round % 4)
+                .map(|_| {
+                    let mut a = next(source.len() + 1);
+                    while !source.is_char_boundary(a) {
+                        a -= 1;
+                    }
+                    let mut b = (a + next(24)).min(source.len());
+                    while !source.is_char_boundary(b) {
+                        b -= 1;
+                    }
+                    a..b
+                })
+                .collect();
+            let sparse = SparseSource::new(&source, spans.iter().cloned());
+            let cut = LineIndex::new(&sparse.text);
+            // Every line break stays, so every line keeps its number.
+            assert_eq!(
+                sparse.text.matches('\n').count(),
+                source.matches('\n').count(),
+                "{spans:?}"
+            );
+            for r in &spans {
+                let m = sparse.map_span(r);
+                assert_eq!(
+                    cut.line_col(m.start),
+                    full.line_col(r.start),
+                    "{r:?} {spans:?}"
+                );
+                assert_eq!(cut.line_col(m.end), full.line_col(r.end), "{r:?} {spans:?}");
+                assert_eq!(sparse.text.get(m.clone()), source.get(r.clone()), "{r:?}");
+            }
+        }
+        // Only the touched lines are kept.
+        let at = source.find("ça").unwrap();
+        let sparse = SparseSource::new(&source, std::iter::once(at..at + 3));
+        assert_eq!(sparse.text.trim_matches('\n'), "ça marche\r");
+        assert_eq!(
+            SparseSource::new(&source, []).text,
+            "\n".repeat(lines.len() - 1)
+        );
+    }
 
     fn sample() -> Vec<FileReport> {
         vec![FileReport {
