@@ -529,20 +529,36 @@ impl<'de> serde::de::Visitor<'de> for InputSeed<'_> {
     }
 }
 
-/// The preprocessor protocol on stdin/stdout.
-pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Result<()> {
-    // Hidden: `MDBOOK_POLISH_TIMINGS=1` prints each phase's time to stderr (scripts/bench-book).
-    let timings = std::env::var_os("MDBOOK_POLISH_TIMINGS").is_some();
-    let start = std::time::Instant::now();
-    let lap = |what: &str| {
-        if timings {
+/// Hidden: with `MDBOOK_POLISH_TIMINGS=1`, the preprocessor and `check` print each phase's
+/// time (and the peak RSS so far) to stderr (scripts/bench-book, scripts/bench-check).
+pub(crate) struct Laps {
+    start: Option<std::time::Instant>,
+}
+
+impl Laps {
+    /// Starts the clock when the variable is set.
+    pub(crate) fn start() -> Laps {
+        Laps {
+            start: std::env::var_os("MDBOOK_POLISH_TIMINGS").map(|_| std::time::Instant::now()),
+        }
+    }
+
+    /// Prints the time since the start, when timing.
+    pub(crate) fn lap(&self, what: &str) {
+        if let Some(start) = self.start {
             eprintln!(
                 "mdbook-polish: timing: {what} at {:.1} ms{}",
                 start.elapsed().as_secs_f64() * 1e3,
                 peak_rss().map_or(String::new(), |kb| format!(" (peak RSS {kb} KB)"))
             );
         }
-    };
+    }
+}
+
+/// The preprocessor protocol on stdin/stdout.
+pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Result<()> {
+    let laps = Laps::start();
+    let lap = |what: &str| laps.lap(what);
     let (ctx, book) = read_input(&mut input)?;
     lap("parsed");
     let book = Polish::new().run(&ctx, book)?;

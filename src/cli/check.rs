@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
 use crate::pipeline::{self, ChapterInput, Settings};
-use crate::preprocessor::{add_duplicate_guids, settings_for};
+use crate::preprocessor::{Laps, add_duplicate_guids, settings_for};
 use crate::report::{self, Counts, FileReport, Format};
 
 /// Rule: a file that is not UTF-8 text.
@@ -167,7 +167,9 @@ fn write_report(text: &str) -> anyhow::Result<()> {
 
 /// Runs `check`. Returns exit code 1 when findings reach `--deny`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let laps = Laps::start();
     let inputs = inputs::collect(&args.paths, &args.exclude)?;
+    laps.lap("collected");
     let override_schema = match &args.schema {
         Some(p) => Some(Arc::new(
             Schema::from_file(p).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -210,6 +212,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             check_file(t, settings, cfg, trim)
         })
         .collect();
+    laps.lap("checked");
     let mut files = Vec::with_capacity(checked.len());
     let mut guids = Vec::new();
     for c in checked {
@@ -224,11 +227,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let checked = files.len();
     let counts = Counts::of(&files);
+    laps.lap("cross-file rules");
     write_report(&report::render(
         args.report.format,
         &files,
         args.report.color.enabled(),
     ))?;
+    laps.lap("written");
     if args.report.format == Format::Human {
         eprintln!(
             "mdbook-polish: checked {checked} file(s): {}",
