@@ -73,20 +73,32 @@ fn default_label(key: &str) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+    escape_html_into(&mut out, s);
+    out
+}
+
+/// [`escape_html`] appended to `out`. Copies the runs between special characters whole (all of
+/// them are ASCII, so every cut is on a character boundary): the header escapes every value of
+/// every chapter, and most values have nothing to escape.
+pub fn escape_html_into(out: &mut String, s: &str) {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
             // A newline inside a value would end the raw HTML block early if followed by a
             // blank line; values are single-line in the header anyway.
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
+            b'\n' | b'\r' => " ",
+            _ => continue,
+        };
+        out.push_str(s.get(from..i).unwrap_or_default());
+        out.push_str(rep);
+        from = i + 1;
     }
-    out
+    out.push_str(s.get(from..).unwrap_or_default());
 }
 
 /// Whether `url` may become an `href`: only absolute http(s) URLs, nothing that a browser could
@@ -186,7 +198,9 @@ pub fn render(
                     escape_html(&label)
                 );
                 for v in vals {
-                    let _ = write!(rows, "<li>{}</li>", escape_html(&v));
+                    rows.push_str("<li>");
+                    escape_html_into(&mut rows, &v);
+                    rows.push_str("</li>");
                 }
                 rows.push_str("</ul></dd></div>");
             }
@@ -398,6 +412,39 @@ mod tests {
         }
         let data = map(vec![("figma", s("data:x"))]);
         assert_eq!(diagnostics(&data, &cfg).len(), 1);
+    }
+
+    #[test]
+    fn escape_copies_runs_and_replaces_every_special_character() {
+        // A character-by-character reference, against the run-copying version.
+        let reference = |s: &str| -> String {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    '\n' | '\r' => " ".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        for s in [
+            "",
+            "plain",
+            "&",
+            "é&ü<日>\"'\r\nend",
+            "<script>alert('x')</script>",
+            "tail é",
+            "ÿ\"",
+            "a&&b",
+        ] {
+            assert_eq!(escape_html(s), reference(s), "{s:?}");
+            let mut out = String::from("kept:");
+            escape_html_into(&mut out, s);
+            assert_eq!(out, format!("kept:{}", reference(s)));
+        }
     }
 
     #[test]
