@@ -530,7 +530,7 @@ impl<'de> serde::de::Visitor<'de> for InputSeed<'_> {
 }
 
 /// Hidden: with `MDBOOK_POLISH_TIMINGS=1`, the preprocessor and `check` print each phase's
-/// time (and the peak RSS so far) to stderr (scripts/bench-book, scripts/bench-check).
+/// time (and the peak RSS so far) to stderr (scripts/bench-book reads the preprocessor's).
 pub(crate) struct Laps {
     start: Option<std::time::Instant>,
 }
