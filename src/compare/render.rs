@@ -89,7 +89,9 @@ impl Side {
 }
 
 fn icon_span(icon: &str) -> String {
-    format!(r#"<span class="polish-compare-icon" aria-hidden="true">{icon}</span>"#)
+    // No class (one per item adds up in mdBook's page trees): compare.css finds the icon as
+    // the aria-hidden span that opens a label or an item.
+    format!(r#"<span aria-hidden="true">{icon}</span>"#)
 }
 
 fn label(doc: &mut Doc, side: &Side, base: &str, extra_class: &str) {
