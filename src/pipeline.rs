@@ -65,7 +65,7 @@ pub struct ChapterResult {
     pub repaired: Option<String>,
     /// Every finding, with spans in the original source.
     pub diagnostics: Vec<Diagnostic>,
-    /// The parsed front matter, when there was some.
+    /// The parsed front matter, when there was some, with spans in the original source.
     pub front_matter: Option<Node>,
     /// A `title:` from the front matter, for the chapter's name.
     pub title: Option<String>,
@@ -182,8 +182,35 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
             None => out.repaired.clone(),
         }
     };
-    out.front_matter = fm.data;
+    out.front_matter = fm.data.map(|mut data| {
+        if !repair_edits.is_empty() {
+            spans_to_original(&mut data, &map);
+        }
+        data
+    });
     out
+}
+
+/// Moves every span of a front matter tree from the repaired text back to the source, as
+/// [`map_back`] does for findings: a driver that points at a node later (the cross-file
+/// duplicate-guid rule) points into the source. The tree's depth is bounded by
+/// [`Limits`], so the recursion is too.
+fn spans_to_original(node: &mut Node, map: &OffsetMap) {
+    node.span = map.range_to_original(node.span.clone());
+    match &mut node.value {
+        frontmatter::Value::Seq(items) => {
+            for item in items {
+                spans_to_original(item, map);
+            }
+        }
+        frontmatter::Value::Map(entries) => {
+            for e in entries {
+                spans_to_original(&mut e.key, map);
+                spans_to_original(&mut e.value, map);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Encoding repair of a whole chapter: the edits, their findings, and the repaired text
@@ -381,6 +408,33 @@ mod idempotence_tests {
 mod repair_first_tests {
     use super::*;
     use crate::diagnostic::LineIndex;
+
+    /// The front matter tree points into the source, like the findings: the cross-file
+    /// duplicate-guid rule reports at a guid's span after the run, and a repair earlier in
+    /// the block (here three characters shorter) must not move it onto the line above.
+    #[test]
+    fn front_matter_spans_point_into_the_source_after_a_repair() {
+        let src = "---\nsummary: Letâ€™s go â€” now\nguid: 0b6c2d4e-1f3a-4b5c-8d7e-9f0a1b2c3d4e\n---\n\n# T\n";
+        let r = process(
+            ChapterInput {
+                source: src,
+                id_prefix: "p",
+                html: false,
+                require_front_matter: false,
+            },
+            &Settings::all_jobs(),
+        );
+        assert!(r.repaired.is_some());
+        let fm = r.front_matter.expect("front matter");
+        let guid = fm.get("guid").expect("guid");
+        assert_eq!(
+            src.get(guid.span.clone()),
+            Some("0b6c2d4e-1f3a-4b5c-8d7e-9f0a1b2c3d4e")
+        );
+        let summary = fm.get("summary").expect("summary");
+        assert_eq!(src.get(summary.span.clone()), Some("Letâ€™s go â€” now"));
+        assert_eq!(LineIndex::new(src).line_col(guid.span.start), (3, 7));
+    }
 
     /// A broken `summary` is repaired before it is shown and validated, and the repair is
     /// reported at the author's line and column.

@@ -121,6 +121,49 @@ fn duplicate_guid_names_both_places() {
 /// `check` keeps only the front matter of a clean file's text for the report (not with
 /// `--format human`): a guid found shared afterwards must still get the same positions, in
 /// every machine format, as when the whole text is kept.
+/// A repair earlier in the front matter (mojibake in the summary) does not move the
+/// duplicate-guid finding off the guid's line, in either file's report.
+#[test]
+fn duplicate_guid_after_a_repaired_summary_stays_on_the_guid_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let guid = "01147c8e-8107-4ca1-a206-c465f5d85e7b";
+    write(
+        dir.path(),
+        "d/a.md",
+        format!("---\nsummary: Letâ€™s go â€” and â€œmoreâ€ here\nguid: {guid}\n---\n\n# A\n"),
+    );
+    write(
+        dir.path(),
+        "d/b.md",
+        format!("---\nsummary: Plain.\nguid: {guid}\n---\n\n# B\n"),
+    );
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", "d", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at: Vec<(String, u64, u64)> = findings(&json, "PL210")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [("d/a.md".to_string(), 3, 7), ("d/b.md".to_string(), 3, 7)]
+    );
+    let related = &findings(&json, "PL210")[1]["related"][0];
+    assert_eq!(
+        (&related["file"], &related["line"]),
+        (&"d/a.md".into(), &3.into())
+    );
+}
+
 #[test]
 fn duplicate_guid_positions_survive_trimmed_sources() {
     let dir = tempfile::tempdir().unwrap();
