@@ -235,35 +235,14 @@ impl Done {
             .as_ref()
             .and_then(|fm| fm.get("guid"))
             .cloned();
-        // What a report can point at: the findings, and the guid (a cross-file duplicate
-        // found later points there). Only those lines are kept, see `SparseSource`.
-        let report_source = if result.diagnostics.is_empty() && guid.is_none() {
-            None
-        } else {
-            let spans = result
-                .diagnostics
-                .iter()
-                .flat_map(|d| {
-                    std::iter::once(d.span.clone()).chain(
-                        d.related
-                            .iter()
-                            .filter(|r| r.file.is_none())
-                            .map(|r| r.span.clone()),
-                    )
-                })
-                .chain(guid.iter().map(|g| g.span.clone()));
-            let sparse = SparseSource::new(&source, spans);
-            for d in &mut result.diagnostics {
-                d.span = sparse.map_span(&d.span);
-                for r in d.related.iter_mut().filter(|r| r.file.is_none()) {
-                    r.span = sparse.map_span(&r.span);
-                }
-            }
-            if let Some(g) = &mut guid {
-                g.span = sparse.map_span(&g.span);
-            }
-            Some(sparse.text)
-        };
+        // Only the lines a report can point at are kept, see `SparseSource`.
+        let report_source = (!result.diagnostics.is_empty() || guid.is_some()).then(|| {
+            SparseSource::for_report(
+                &source,
+                &mut result.diagnostics,
+                guid.as_mut().map(|g| &mut g.span),
+            )
+        });
         let content = match result.content.take() {
             Some(new) => reuse(source, &new),
             None => source,
@@ -558,16 +537,15 @@ impl Laps {
 /// The preprocessor protocol on stdin/stdout.
 pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Result<()> {
     let laps = Laps::start();
-    let lap = |what: &str| laps.lap(what);
     let (ctx, book) = read_input(&mut input)?;
-    lap("parsed");
+    laps.lap("parsed");
     let book = Polish::new().run(&ctx, book)?;
-    lap("processed");
+    laps.lap("processed");
     // One large write instead of many small ones (stdout is line-buffered).
     let mut output = std::io::BufWriter::with_capacity(1 << 16, &mut output);
     serde_json::to_writer(&mut output, &book)?;
     output.flush()?;
-    lap("written");
+    laps.lap("written");
     Ok(())
 }
 

@@ -102,6 +102,39 @@ impl SparseSource {
         }
     }
 
+    /// What a report on one file keeps of its `source`: the lines its `diagnostics` point at,
+    /// and the line of `later` (the place a finding made after every file is read will point
+    /// at: the `guid`, for the cross-file duplicate rule). Moves those spans to the kept text
+    /// and returns it. `check` and the preprocessor both hold their reports this way.
+    pub fn for_report(
+        source: &str,
+        diagnostics: &mut [Diagnostic],
+        later: Option<&mut std::ops::Range<usize>>,
+    ) -> String {
+        let spans = diagnostics
+            .iter()
+            .flat_map(|d| {
+                std::iter::once(d.span.clone()).chain(
+                    d.related
+                        .iter()
+                        .filter(|r| r.file.is_none())
+                        .map(|r| r.span.clone()),
+                )
+            })
+            .chain(later.as_deref().cloned());
+        let sparse = SparseSource::new(source, spans);
+        for d in diagnostics {
+            d.span = sparse.map_span(&d.span);
+            for r in d.related.iter_mut().filter(|r| r.file.is_none()) {
+                r.span = sparse.map_span(&r.span);
+            }
+        }
+        if let Some(span) = later {
+            *span = sparse.map_span(span);
+        }
+        sparse.text
+    }
+
     /// [`SparseSource::map`] on both ends of a span.
     pub fn map_span(&self, r: &std::ops::Range<usize>) -> std::ops::Range<usize> {
         self.map(r.start)..self.map(r.end)

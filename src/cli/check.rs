@@ -17,7 +17,7 @@ use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
 use crate::pipeline::{self, ChapterInput, Settings};
 use crate::preprocessor::{Laps, add_duplicate_guids, settings_for};
-use crate::report::{self, Counts, FileReport, Format};
+use crate::report::{self, Counts, FileReport, Format, SparseSource};
 
 /// Rule: a file that is not UTF-8 text.
 pub const NOT_UTF8: &str = "PL001";
@@ -90,10 +90,6 @@ fn read_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     }
     let mut buf = Vec::with_capacity(16 * 1024);
     Unsized(std::fs::File::open(path)?).read_to_end(&mut buf)?;
-    if buf.capacity() - buf.len() > 4096 {
-        // Kept for the report when the file has findings: hold only what it needs.
-        buf.shrink_to_fit();
-    }
     Ok(buf)
 }
 
@@ -105,9 +101,8 @@ struct Checked {
     guid: Option<Node>,
 }
 
-/// Checks one file. With `trim`, a file without findings keeps only the start of its text
-/// (see below); the human report, which shows snippets, needs it whole.
-fn check_file(t: &Target, settings: &Settings, cfg: &Config, trim: bool) -> Checked {
+/// Checks one file.
+fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
     let source = match read_source(&t.path) {
         Ok(s) => s,
         Err(bad) => {
@@ -129,21 +124,16 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config, trim: bool) -> Chec
         html: true,
         require_front_matter: cfg.require_front_matter.applies_to(&t.rel),
     };
-    let result = pipeline::process(input, settings);
-    let guid = result.front_matter.and_then(|fm| fm.get("guid").cloned());
-    let mut source = source;
-    if trim && result.diagnostics.is_empty() && result.repaired.is_none() {
-        // A clean file's text is needed again only if its guid turns out to be shared
-        // (PL210, at the guid, and a line:col for the other files' notes). Keeping just that
-        // much holds a 5,000-chapter book in a few MB instead of its full size: freed on
-        // this worker, the memory is reused for the next file instead of faulted in anew.
-        // Without repairs the guid's span is an offset into `source` itself.
-        let keep = guid.as_ref().map_or(0, |g| g.span.end);
-        if source.is_char_boundary(keep) {
-            source.truncate(keep);
-            source.shrink_to_fit();
-        }
-    }
+    let mut result = pipeline::process(input, settings);
+    let mut guid = result.front_matter.and_then(|fm| fm.get("guid").cloned());
+    // The report keeps only the lines its findings and the guid are on (a shared guid, PL210,
+    // is found after every file is read): a 5,000-chapter book is held in a few MB instead
+    // of its full size, and the memory freed on this worker is reused for the next file.
+    let source = SparseSource::for_report(
+        &source,
+        &mut result.diagnostics,
+        guid.as_mut().map(|g| &mut g.span),
+    );
     Checked {
         report: FileReport {
             path: t.display.clone(),
@@ -200,7 +190,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
 
     // Files are independent until the cross-file rules: check them in parallel. `collect`
     // keeps the targets' (sorted) order, so the report does not depend on scheduling.
-    let trim = args.report.format != Format::Human;
     let checked: Vec<Checked> = inputs
         .targets
         .par_iter()
@@ -209,7 +198,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 Some(i) => (&per_book[i], &inputs.books[i].config),
                 None => (&loose, &loose_cfg),
             };
-            check_file(t, settings, cfg, trim)
+            check_file(t, settings, cfg)
         })
         .collect();
     laps.lap("checked");
