@@ -68,7 +68,9 @@ fn main() -> anyhow::Result<()> {
         "{files} files, {} threads, {reps} reps (medians): walk {:.1} ms, walk + read {:.1} ms, walk + read + split + YAML events {:.1} ms",
         rayon::current_num_threads(),
         ms(median(walks.clone())),
-        ms(median(walks.iter().zip(&reads).map(|(a, b)| *a + *b).collect())),
+        ms(median(
+            walks.iter().zip(&reads).map(|(a, b)| *a + *b).collect()
+        )),
         ms(median(totals)),
     );
     Ok(())

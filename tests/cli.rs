@@ -411,6 +411,50 @@ fn one_file_by_two_paths_is_checked_once() {
 }
 
 #[test]
+fn files_larger_than_the_read_buffer_are_read_whole() {
+    // `check` reads through a 64 KiB buffer per thread: files of exactly that size and larger
+    // must arrive whole, and a small file read after a large one must not keep its tail.
+    let dir = tempfile::tempdir().unwrap();
+    let line = "plain words in a long chapter\n";
+    let tail = "CafÃ©\n";
+    let sizes = [
+        ("a.md", 64 * 1024),
+        ("b.md", 64 * 1024 - 1),
+        ("c.md", 300 * 1024),
+    ];
+    for (name, size) in sizes {
+        let mut text = line.repeat(size / line.len() - 1);
+        text.push_str(&"x".repeat(size - tail.len() - text.len()));
+        text.push_str(tail);
+        assert_eq!(text.len(), size, "{name}");
+        write(dir.path(), name, text);
+    }
+    write(dir.path(), "d.md", "short\n");
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64)> = findings(&json, "PL401")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = sizes
+        .iter()
+        .map(|(name, size)| (name.to_string(), (size / line.len()) as u64))
+        .collect();
+    // Exactly these: d.md, read last by the same thread, has none of the others' text.
+    assert_eq!(found, expected);
+}
+
+#[test]
 fn fix_text_keeps_line_structure() {
     polish()
         .arg("fix-text")

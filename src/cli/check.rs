@@ -77,20 +77,34 @@ pub fn read_source(path: &std::path::Path) -> Result<String, Unreadable> {
 }
 
 /// A whole file's bytes. `fs::read` first asks the file system for the size (a `statx` per
-/// file, a few percent of `check` on a large book); chapters are small, so reading into a
-/// 16 KiB buffer that grows as needed costs the same reads without it.
+/// file, a few percent of `check` on a large book), and reading through a plain `Read` makes
+/// the standard library zero its whole spare buffer first. So each worker thread reads into
+/// one buffer of its own, zeroed once, and the file's bytes are copied out at their size.
 fn read_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    /// `File`'s own `read_to_end` asks for the size; through this wrapper it does not.
-    struct Unsized(std::fs::File);
-    impl Read for Unsized {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            self.0.read(buf)
-        }
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let mut buf = Vec::with_capacity(16 * 1024);
-    Unsized(std::fs::File::open(path)?).read_to_end(&mut buf)?;
-    Ok(buf)
+    let mut file = std::fs::File::open(path)?;
+    BUF.with_borrow_mut(|buf| {
+        if buf.is_empty() {
+            buf.resize(64 * 1024, 0);
+        }
+        let mut len = 0;
+        while let Some(spare) = buf.get_mut(len..).filter(|s| !s.is_empty()) {
+            match file.read(spare) {
+                Ok(0) => return Ok(buf.get(..len).unwrap_or_default().to_vec()),
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // Larger than the buffer (rare for a chapter): the rest goes straight into the result,
+        // so the thread's buffer never grows.
+        let mut bytes = buf.get(..len).unwrap_or_default().to_vec();
+        file.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    })
 }
 
 /// One checked file, before cross-file rules.

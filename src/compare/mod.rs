@@ -192,7 +192,8 @@ fn might_earn_note(text: &str, opts: &CompareOptions) -> bool {
     if rows.peek().is_none() {
         return false;
     }
-    if text.contains("![") || text.contains("<!--") {
+    let has = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
+    if has(b"![") || has(b"<!--") {
         return true;
     }
     rows.any(|start| {
@@ -235,8 +236,7 @@ fn converts_cleanly(text: &str, head: &str, delim: usize, opts: &CompareOptions)
     let (Some(delim_line), Some(row)) = (lines.next(), lines.next()) else {
         return false;
     };
-    if !at_top(head) || !at_top(delim_line) || !row.starts_with('|') || row.contains(['\\', '`'])
-    {
+    if !at_top(head) || !at_top(delim_line) || !row.starts_with('|') || row.contains(['\\', '`']) {
         return false;
     }
     let Some([a, b]) = two_cells(head) else {
