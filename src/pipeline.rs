@@ -177,6 +177,11 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
     out.content = if settings.diagnostics_only {
         None
     } else {
+        if uses_crlf(text) {
+            for e in &mut edits {
+                crlf_line_ends(&mut e.replacement);
+            }
+        }
         match apply_edits(text, &edits) {
             Some(new) => Some(new),
             None => out.repaired.clone(),
@@ -189,6 +194,37 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
         data
     });
     out
+}
+
+/// Whether the chapter ends its lines with CRLF (judged by its first line break): what we
+/// insert (the header, a component's markup) then ends its lines the same way, so the page's
+/// Markdown never mixes the two (mdBook's markdown renderer writes it out as it is).
+fn uses_crlf(text: &str) -> bool {
+    memchr::memchr(b'\n', text.as_bytes())
+        .is_some_and(|i| i > 0 && text.as_bytes().get(i - 1) == Some(&b'\r'))
+}
+
+/// Turns every bare `\n` of `s` into `\r\n`; text copied from a CRLF chapter (a cell's
+/// Markdown) already has `\r\n` and is left as it is.
+fn crlf_line_ends(s: &mut String) {
+    let bare = s
+        .bytes()
+        .enumerate()
+        .filter(|&(i, b)| b == b'\n' && (i == 0 || s.as_bytes().get(i - 1) != Some(&b'\r')))
+        .count();
+    if bare == 0 {
+        return;
+    }
+    let mut out = String::with_capacity(s.len() + bare);
+    let mut prev = '\0';
+    for c in s.chars() {
+        if c == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        prev = c;
+    }
+    *s = out;
 }
 
 /// Moves every span of a front matter tree from the repaired text back to the source, as
@@ -381,6 +417,24 @@ mod idempotence_tests {
             require_front_matter: false,
         };
         process(input, &Settings::all_jobs()).content
+    }
+
+    #[test]
+    fn crlf_chapters_get_crlf_markup() {
+        let lf = "---\naudience: [architects]\nsummary: s\n---\n# Title\n\nText.\n\n| Benefits | Burdens |\n|-|-|\n| **Fast**<br/>It is. | **Slow**<br/>It is not. |\n\nEnd.\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let out_lf = run(lf).expect("header and component");
+        let out_crlf = run(&crlf).expect("header and component");
+        assert!(
+            out_lf.contains("polish-compare") && !out_lf.contains('\r'),
+            "{out_lf}"
+        );
+        // The same page, line ends aside: no bare `\n`, no doubled `\r`.
+        assert_eq!(out_crlf, out_lf.replace('\n', "\r\n"), "{out_crlf:?}");
+        // Only the first line break decides: a LF chapter with a stray CRLF stays LF.
+        let mixed = lf.replacen("Text.\n", "Text.\r\n", 1);
+        let out = run(&mixed).expect("changed");
+        assert_eq!(out.matches('\r').count(), 1, "{out:?}");
     }
 
     /// A code fence opened inside the YAML (here a block scalar holding ```` ``` ````) runs to
