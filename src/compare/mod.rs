@@ -90,11 +90,20 @@ pub fn transform(
     opts: &CompareOptions,
     id_prefix: &str,
 ) -> (Vec<Edit>, Vec<Diagnostic>) {
+    if !might_act(text, opts, false) {
+        return (Vec::new(), Vec::new());
+    }
+    transform_parsed(text, opts, id_prefix)
+}
+
+/// [`transform`] without its pre-check: the reference the pre-checks are tested against.
+fn transform_parsed(
+    text: &str,
+    opts: &CompareOptions,
+    id_prefix: &str,
+) -> (Vec<Edit>, Vec<Diagnostic>) {
     let mut edits = Vec::new();
     let mut diagnostics = Vec::new();
-    if !might_have_table(text) {
-        return (edits, diagnostics);
-    }
     let prefix = sanitize_id(id_prefix);
     for (n, table) in detect::find_tables(text, opts.parse).iter().enumerate() {
         let base = match prefix.as_str() {
@@ -124,7 +133,7 @@ pub fn transform(
 /// The notes [`transform`] would report for `text`, without rendering any component: what
 /// `check` needs. Same detection and classification, so the same findings.
 pub fn notes(text: &str, opts: &CompareOptions) -> Vec<Diagnostic> {
-    if !might_earn_note(text, opts) {
+    if !might_act(text, opts, true) {
         return Vec::new();
     }
     detect::find_tables(text, opts.parse)
@@ -175,19 +184,21 @@ fn delimiter_rows(text: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Cheap pre-check for [`notes`], which `check` runs on every chapter: whether some table
-/// here could earn a note. Every note needs one of: a header word from the pro or con sets
-/// (PL301, PL302, PL304, PL306), a `<!-- polish: … -->` marker (PL305, PL306), or an image
-/// alone in a cell (PL303, `![`). A chapter whose tables are ordinary (`| Name | Type |`)
-/// has none of them, and two thirds of a large book's tables are like that: for them the
-/// parse is skipped.
+/// Cheap pre-check before the parse, for [`transform`] and for [`notes`] (which `check` runs
+/// on every chapter): whether some table here could be converted or earn a note. Both need
+/// one of: a header word from the pro or con sets (a comparison; PL301, PL302, PL304,
+/// PL306), a `<!-- polish: … -->` marker (PL305, PL306, a forced comparison), or an image
+/// (a media table, PL303; `![`). A chapter whose tables are ordinary (`| Name | Type |`) has
+/// none of them, and most of a large book's tables are like that: for them the parse is
+/// skipped. With `notes_only`, a comparison that surely converts ([`converts_cleanly`])
+/// does not count either: it earns no note.
 ///
 /// The header row is the line just above a delimiter row. Its raw words are the header
 /// cells' words, in order, when the line has no inline markup that could join or split
 /// words in the rendered text (emphasis, code, escapes, entities, links, HTML, math): then a
 /// word set that matches a cell matches the line, and no match on the line means no match
 /// in any cell. A line with such markup is sent to the parse.
-fn might_earn_note(text: &str, opts: &CompareOptions) -> bool {
+fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
     let mut rows = delimiter_rows(text).peekable();
     if rows.peek().is_none() {
         return false;
@@ -212,7 +223,7 @@ fn might_earn_note(text: &str, opts: &CompareOptions) -> bool {
         let words = detect::words(line);
         (detect::matches_set(&words, &opts.pro_words)
             || detect::matches_set(&words, &opts.con_words))
-            && !converts_cleanly(text, line, start, opts)
+            && !(notes_only && converts_cleanly(text, line, start, opts))
     })
 }
 
@@ -470,7 +481,7 @@ mod tests {
     }
 
     #[test]
-    fn note_precheck_never_skips_a_table_that_earns_a_note() {
+    fn precheck_never_skips_a_table_that_earns_a_note_or_converts() {
         // Header lines whose rendered words differ from their raw words (markup joins or
         // splits them), beside plain ones that match or miss; every one under several bodies.
         // `transform` parses every chapter with a table, so it is the reference.
@@ -490,6 +501,7 @@ mod tests {
             "| Benefits | Benefits |",
             "| Advantages | Extra | Columns |",
             "| Cost | |",
+            "| Step one | |",
             "| Process | Constraint |",
             "> | Pros | Value |",
             "1. | Pros | Value |",
@@ -524,6 +536,7 @@ mod tests {
         ];
         let opts = CompareOptions::default();
         let mut with_notes = 0;
+        let mut with_edits = 0;
         for head in heads {
             for body in bodies {
                 for pre in [
@@ -536,34 +549,29 @@ mod tests {
                     "```\n",
                 ] {
                     let md = format!("{pre}{head}\n{body}");
-                    let (_, reference) = transform(&md, &opts, "");
-                    with_notes += usize::from(!reference.is_empty());
-                    assert_eq!(notes(&md, &opts), reference, "{md:?}");
+                    // The parse of every chapter with a table is the reference for both.
+                    let reference = transform_parsed(&md, &opts, "");
+                    with_notes += usize::from(!reference.1.is_empty());
+                    with_edits += usize::from(!reference.0.is_empty());
+                    assert_eq!(notes(&md, &opts), reference.1, "{md:?}");
+                    assert_eq!(transform(&md, &opts, ""), reference, "{md:?}");
                 }
             }
         }
         assert!(
-            with_notes > 20,
-            "the cases must exercise notes: {with_notes}"
+            with_notes > 20 && with_edits > 20,
+            "the cases must exercise notes and edits: {with_notes}, {with_edits}"
         );
         // And the point of it: an ordinary table is not parsed for nothing.
-        assert!(!might_earn_note(
-            "| Name | Type |\n|-|-|\n| a | b |\n",
-            &opts
-        ));
-        assert!(might_earn_note(
-            "| Pros | Type |\n|-|-|\n| a | b |\n",
-            &opts
-        ));
-        // Nor is a comparison that converts.
-        assert!(!might_earn_note(
-            "| Benefits | Burdens |\n|-|-|\n| **A**<br/>b | c |\n",
-            &opts
-        ));
-        assert!(might_earn_note(
-            "| Benefits | Burdens |\n|-|-|\n|<br/>| |\n",
-            &opts
-        ));
+        let plain = "| Name | Type |\n|-|-|\n| a | b |\n";
+        assert!(!might_act(plain, &opts, true) && !might_act(plain, &opts, false));
+        let near = "| Pros | Type |\n|-|-|\n| a | b |\n";
+        assert!(might_act(near, &opts, true) && might_act(near, &opts, false));
+        // A comparison that converts earns no note, but it must be converted.
+        let clean = "| Benefits | Burdens |\n|-|-|\n| **A**<br/>b | c |\n";
+        assert!(!might_act(clean, &opts, true) && might_act(clean, &opts, false));
+        let blank = "| Benefits | Burdens |\n|-|-|\n|<br/>| |\n";
+        assert!(might_act(blank, &opts, true));
     }
 
     #[test]
