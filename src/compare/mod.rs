@@ -187,11 +187,12 @@ fn delimiter_rows(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// Cheap pre-check before the parse, for [`transform`] and for [`notes`] (which `check` runs
 /// on every chapter): whether some table here could be converted or earn a note. Both need
 /// one of: a header word from the pro or con sets (a comparison; PL301, PL302, PL304,
-/// PL306), a `<!-- polish: … -->` marker (PL305, PL306, a forced comparison), or an image
-/// (a media table, PL303; `![`). A chapter whose tables are ordinary (`| Name | Type |`) has
-/// none of them, and most of a large book's tables are like that: for them the parse is
-/// skipped. With `notes_only`, a comparison that surely converts ([`converts_cleanly`])
-/// does not count either: it earns no note.
+/// PL306), a `<!-- polish: … -->` marker (PL305, PL306, a forced comparison), or a two-cell
+/// header with one cell empty in a chapter with an image (a layout table: PL303, or a media
+/// table; `![`). A chapter whose tables are ordinary (`| Name | Type |`) has none of them,
+/// and most of a large book's tables are like that: for them the parse is skipped, images
+/// elsewhere in the chapter or not. With `notes_only`, a comparison that surely converts
+/// ([`converts_cleanly`]) does not count either: it earns no note.
 ///
 /// The header row is the line just above a delimiter row. Its raw words are the header
 /// cells' words, in order, when the line has no inline markup that could join or split
@@ -204,9 +205,10 @@ fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
         return false;
     }
     let has = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
-    if has(b"![") || has(b"<!--") {
+    if has(b"<!--") {
         return true;
     }
+    let image = std::cell::OnceCell::new();
     rows.any(|start| {
         let Some(above) = start.checked_sub(1).and_then(|end| text.get(..end)) else {
             return false;
@@ -221,9 +223,15 @@ fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
             return true;
         }
         let words = detect::words(line);
-        (detect::matches_set(&words, &opts.pro_words)
-            || detect::matches_set(&words, &opts.con_words))
-            && !(notes_only && converts_cleanly(text, line, start, opts))
+        if detect::matches_set(&words, &opts.pro_words)
+            || detect::matches_set(&words, &opts.con_words)
+        {
+            return !(notes_only && converts_cleanly(text, line, start, opts));
+        }
+        // No word: only a layout table (one header cell empty, an image in the body) can
+        // act, and only as two columns.
+        two_cells(line).is_some_and(|[a, b]| a.trim().is_empty() || b.trim().is_empty())
+            && *image.get_or_init(|| has(b"!["))
     })
 }
 
@@ -502,6 +510,8 @@ mod tests {
             "| Advantages | Extra | Columns |",
             "| Cost | |",
             "| Step one | |",
+            "| | Step one |",
+            "| Step | one |",
             "| Process | Constraint |",
             "> | Pros | Value |",
             "1. | Pros | Value |",
@@ -547,6 +557,7 @@ mod tests {
                     "> Quoted.\n",
                     "- Item.\n",
                     "```\n",
+                    "![A figure](f.png)\n\n",
                 ] {
                     let md = format!("{pre}{head}\n{body}");
                     // The parse of every chapter with a table is the reference for both.
@@ -572,6 +583,12 @@ mod tests {
         assert!(!might_act(clean, &opts, true) && might_act(clean, &opts, false));
         let blank = "| Benefits | Burdens |\n|-|-|\n|<br/>| |\n";
         assert!(might_act(blank, &opts, true));
+        // An image elsewhere does not make an ordinary table worth a parse; under a layout
+        // header it does.
+        let figure = "![A figure](f.png)\n\n";
+        assert!(!might_act(&format!("{figure}{plain}"), &opts, false));
+        let layout = "| Step one | |\n|-|-|\n| Text | ![x](x.png) |\n";
+        assert!(might_act(layout, &opts, true) && might_act(layout, &opts, false));
     }
 
     #[test]
