@@ -244,7 +244,10 @@ impl Done {
             )
         });
         let content = match result.content.take() {
-            Some(new) => reuse(source, &new),
+            Some(new) if new.len() <= source.capacity() => reuse(source, &new),
+            // A chapter that grew (an html page with a header or components): `push_str` into
+            // the old buffer would double its capacity; the new text is already the right size.
+            Some(new) => new,
             None => source,
         };
         Done {

@@ -52,13 +52,24 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
         .collect();
     // Stable sort keeps the callers' order for insertions at the same point.
     sorted.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = String::with_capacity(text.len() + 256);
+    // Overlapping edits (the later one) are dropped; the rest are applied in order.
+    let mut pos = 0;
+    sorted.retain(|e| {
+        let keep = e.range.start >= pos;
+        if keep {
+            pos = e.range.end;
+        }
+        keep
+    });
+    // The exact size: a preprocessor keeps every chapter's new text until mdBook gets the
+    // book, and a buffer that grew by doubling would hold up to twice the text.
+    let len = sorted.iter().fold(text.len(), |n, e| {
+        n.saturating_sub(e.range.len()) + e.replacement.len()
+    });
+    let mut out = String::with_capacity(len);
     let mut pos = 0;
     let mut changed = false;
     for e in sorted {
-        if e.range.start < pos {
-            continue; // overlaps an earlier edit
-        }
         out.push_str(&text[pos..e.range.start]);
         out.push_str(&e.replacement);
         changed |= text[e.range.clone()] != *e.replacement;
