@@ -93,7 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // The main thread joins the chapters' worker pool instead of only waiting for it:
             // the chapter sources it read are then partly freed on their own thread, where the
             // allocator reuses their memory at once (peak RSS of a long-chapter html book 3.22
-            // → 2.94 × its JSON; bench/README.md). Here, not in the library: such a pool binds
+            // → 2.90 × its JSON; bench/README.md). Here, not in the library: such a pool binds
             // its thread for the rest of the process, which only the binary may decide.
             match rayon::ThreadPoolBuilder::new().use_current_thread().build() {
                 Ok(pool) => pool.install(protocol)?,
