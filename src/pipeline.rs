@@ -5,6 +5,7 @@
 //! jobs work on the repaired text and their diagnostic spans are mapped back to the source
 //! with an [`OffsetMap`], so `file:line:col` always points at what the author wrote.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::compare::{self, CompareOptions};
@@ -12,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::encoding::{self, RepairOptions};
 use crate::frontmatter::{self, Limits, Node, schema::Schema};
 use crate::header::{self, HeaderConfig};
+use crate::markdown::pulldown_cmark::{Event, Tag};
 use crate::markdown::{Edit, OffsetMap, ParseOptions, apply_edits};
 
 /// Rule: a chapter that must have front matter has none.
@@ -86,13 +88,28 @@ pub struct ChapterInput<'a> {
 
 /// Runs every enabled job on one chapter.
 pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
+    process_inner(input, settings, true).0
+}
+
+/// [`process`]; with `share`, one parse may serve the repair and the comparison job (see
+/// [`Shared`]). Also says whether it did: the tests run both ways and compare.
+fn process_inner(
+    input: ChapterInput<'_>,
+    settings: &Settings,
+    share: bool,
+) -> (ChapterResult, bool) {
     let src = input.source;
     let mut out = ChapterResult::default();
 
     // 1. Encoding repair on the raw source.
-    let (repair_edits, repair_diags, repaired) = match &settings.repair {
-        Some(opts) if encoding::has_suspects(src) => repair(src, opts),
-        _ => (Vec::new(), Vec::new(), None),
+    let tables_wanted = settings
+        .compare
+        .as_ref()
+        .filter(|_| input.html && share)
+        .map(|opts| (opts, settings.diagnostics_only));
+    let (repair_edits, repair_diags, repaired, shared) = match &settings.repair {
+        Some(opts) if encoding::has_suspects(src) => repair(src, opts, tables_wanted),
+        _ => (Vec::new(), Vec::new(), None, None),
     };
     out.diagnostics.extend(repair_diags);
     out.repaired = repaired;
@@ -139,6 +156,10 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
             .filter(|t| !t.is_empty());
     }
     let body = &text[body_start..];
+    // The repair's parse of the body, when it also found the tables and the repair changed
+    // nothing that decides them.
+    let tables = shared.and_then(|shared| shared.into_tables(src, &repair_edits, body_start));
+    let shared_used = tables.is_some();
 
     // 3. Html-only parts. With `diagnostics_only`, the same checks without the HTML.
     if input.html && settings.diagnostics_only {
@@ -146,7 +167,13 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
             later.extend(header::diagnostics(data, cfg));
         }
         if let Some(opts) = &settings.compare {
-            let notes = compare::notes(body, opts);
+            let notes = match tables {
+                Some(tables) if compare::might_act(body, opts, true) => {
+                    compare::notes_of_tables(&tables, opts)
+                }
+                Some(_) => Vec::new(),
+                None => compare::notes(body, opts),
+            };
             later.extend(notes.into_iter().map(|d| d.shifted(body_start)));
         }
     } else if input.html {
@@ -162,7 +189,13 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
             }
         }
         if let Some(opts) = &settings.compare {
-            let (cmp_edits, diags) = compare::transform(body, opts, input.id_prefix);
+            let (cmp_edits, diags) = match tables {
+                Some(tables) if compare::might_act(body, opts, false) => {
+                    compare::transform_tables(body, &tables, opts, input.id_prefix)
+                }
+                Some(_) => (Vec::new(), Vec::new()),
+                None => compare::transform(body, opts, input.id_prefix),
+            };
             edits.extend(cmp_edits.into_iter().map(|e| e.shifted(body_start)));
             later.extend(diags.into_iter().map(|d| d.shifted(body_start)));
         }
@@ -193,7 +226,7 @@ pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
         }
         data
     });
-    out
+    (out, shared_used)
 }
 
 /// Whether the chapter ends its lines with CRLF (judged by its first line break): what we
@@ -261,7 +294,19 @@ fn spans_to_original(node: &mut Node, map: &OffsetMap) {
 /// start. That point is found on the raw source and checked against the repaired text (a
 /// repair can, in theory, move it: a lost NBSP turns `foo:Â ` into a `foo:` entry line); on a
 /// mismatch the split is redone once at the repaired text's boundary.
-fn repair(src: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diagnostic>, Option<String>) {
+///
+/// With `tables` (the comparison job's options, and whether only its notes are wanted), the
+/// body's parse also collects the tables when that job will need them: see [`Shared`].
+fn repair<'s>(
+    src: &'s str,
+    opts: &RepairOptions,
+    tables: Option<(&CompareOptions, bool)>,
+) -> (
+    Vec<Edit>,
+    Vec<Diagnostic>,
+    Option<String>,
+    Option<Shared<'s>>,
+) {
     let mut split_at = head_len(src);
     let mut attempt = 0;
     loop {
@@ -269,8 +314,20 @@ fn repair(src: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diagnostic>, Optio
             .get(..split_at)
             .map(|head| encoding::repair_markdown(head, opts))
             .unwrap_or_default();
+        let mut shared = None;
         if let Some(body) = src.get(split_at..) {
-            let (body_edits, body_diags) = encoding::repair_markdown(body, opts);
+            let (body_edits, body_diags) = match tables {
+                Some((copts, notes_only))
+                    if copts.parse == opts.parse
+                        && encoding::has_suspects(body)
+                        && compare::might_act(body, copts, notes_only) =>
+                {
+                    let (repair, found) = Shared::parse(body, split_at, opts);
+                    shared = Some(found);
+                    repair
+                }
+                _ => encoding::repair_markdown(body, opts),
+            };
             edits.extend(body_edits.into_iter().map(|e| e.shifted(split_at)));
             diags.extend(body_diags.into_iter().map(|d| d.shifted(split_at)));
         }
@@ -279,10 +336,129 @@ fn repair(src: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diagnostic>, Optio
         let at = OffsetMap::new(&edits).to_original(head_len(text));
         attempt += 1;
         if at == split_at || attempt == 2 {
-            return (edits, diags, repaired);
+            return (edits, diags, repaired, shared);
         }
         split_at = at;
     }
+}
+
+/// One parse of a chapter's body for two jobs. A chapter with both mojibake and comparison
+/// tables was parsed twice: once by the repair (which must know what is code) on the source,
+/// once by the comparison job on the repaired text; on a book of long chapters the second
+/// parse was a seventh of an html build's work. Here the repair's parse also collects the
+/// tables, and they are used for the repaired text when the repair changed nothing that could
+/// make that text's parse differ where it matters:
+///
+/// - every repair replaces non-ASCII text with non-ASCII text (Markdown's block structure is
+///   spelled in ASCII: markers, indentation, pipes, fences, blank lines; a repair that drops an
+///   ASCII space, as for a lost NBSP, does not count);
+/// - no repair falls inside a table, the line after it, or the HTML block right before it (a
+///   marker): what the comparison job reads of the text;
+/// - no repair falls inside a link reference or footnote definition, whose label may decide
+///   what a reference in a cell is.
+///
+/// Otherwise the comparison job parses the repaired body itself, as it always did; the
+/// tests compare both ways on every shape.
+struct Shared<'s> {
+    /// Where the body starts in the source.
+    body_at: usize,
+    /// The body's tables, in source-body offsets.
+    tables: Vec<compare::Table<'s>>,
+    /// Link reference and footnote definitions, in source-body offsets.
+    definitions: Vec<Range<usize>>,
+}
+
+impl<'s> Shared<'s> {
+    /// Parses `body` (at `body_at` in the source) once: the repair's edits and findings, and
+    /// what the comparison job needs.
+    fn parse(
+        body: &'s str,
+        body_at: usize,
+        opts: &RepairOptions,
+    ) -> ((Vec<Edit>, Vec<Diagnostic>), Shared<'s>) {
+        let mut protected = encoding::Protected::new(body, opts);
+        let mut finder = compare::TableFinder::new(body);
+        let mut definitions = Vec::new();
+        let mut events = crate::markdown::parser(body, opts.parse).into_offset_iter();
+        for (event, range) in &mut events {
+            protected.observe(&event, &range);
+            if matches!(event, Event::Start(Tag::FootnoteDefinition(_))) {
+                definitions.push(range.clone());
+            }
+            finder.observe(event, range);
+        }
+        definitions.extend(
+            events
+                .reference_definitions()
+                .iter()
+                .map(|(_, def)| def.span.clone()),
+        );
+        let repair = encoding::repair_outside(body, &protected.finish());
+        let shared = Shared {
+            body_at,
+            tables: finder.finish(),
+            definitions,
+        };
+        (repair, shared)
+    }
+
+    /// The tables in offsets of the repaired body (which starts at `body_start` of the
+    /// repaired text), or `None` when the repair `edits` of `src` rule that out.
+    fn into_tables(
+        self,
+        src: &str,
+        edits: &[Edit],
+        body_start: usize,
+    ) -> Option<Vec<compare::Table<'s>>> {
+        let map = OffsetMap::new(edits);
+        if map.to_edited(self.body_at) != Some(body_start) {
+            return None;
+        }
+        let at = self.body_at;
+        let mut zones: Vec<Range<usize>> = self
+            .definitions
+            .iter()
+            .map(|d| at + d.start..at + d.end)
+            .collect();
+        zones.extend(
+            self.tables
+                .iter()
+                .map(|t| at + t.context_start..end_of_next_line(src, at + t.range.end)),
+        );
+        let has_ascii = |s: &str| s.bytes().any(|b| b.is_ascii());
+        let harmless = |e: &Edit| {
+            let removed = src.get(e.range.clone()).unwrap_or("");
+            !removed.is_empty()
+                && !e.replacement.is_empty()
+                && !has_ascii(removed)
+                && !has_ascii(&e.replacement)
+                && !zones
+                    .iter()
+                    .any(|z| e.range.start <= z.end && e.range.end >= z.start)
+        };
+        if !edits.iter().filter(|e| e.range.start >= at).all(harmless) {
+            return None;
+        }
+        let mut tables = self.tables;
+        for t in &mut tables {
+            let new = map
+                .to_edited(at + t.context_start)?
+                .checked_sub(body_start)?;
+            t.shift(new as isize - t.context_start as isize);
+        }
+        Some(tables)
+    }
+}
+
+/// The end of the line after the one that `pos` ends (`pos` at a line's end, before its line
+/// ending), line ending included; the text's end when there is none.
+fn end_of_next_line(text: &str, pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    let after = |from: usize| {
+        memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default())
+            .map_or(text.len(), |i| from + i + 1)
+    };
+    after(after(pos))
 }
 
 /// Where the body of `text` starts: past the front matter and the blank lines after it, or 0.
@@ -345,6 +521,73 @@ mod tests {
             html: true,
             require_front_matter: false,
         }
+    }
+
+    /// The shared parse ([`Shared`]) must give exactly what two parses give: every pair of
+    /// shapes below (mojibake next to, inside and around tables, markers, definitions, code,
+    /// containers, a lost NBSP), with and without front matter, for the html build and for
+    /// `check`. Both ways of the test must be exercised: the shared tables used, and refused.
+    #[test]
+    fn one_shared_parse_gives_what_two_parses_give() {
+        let pieces = [
+            "Letâ€™s look at the cafÃ© here.\n",
+            "| Pros | Cons |\n|---|---|\n| **Fast**<br/>It is quick. | **Slow**<br/>It is not. |\n",
+            "| Benefits | Burdens |\n|---|---|\n| **Cafâ€™e**<br/>itâ€™s ok | x |\n",
+            "| PrÃ³s | Cons |\n|-|-|\n| a | b |\n",
+            "<!-- polish: compare Â\u{a0}-->\n| Key | Value |\n|-|-|\n| a | b |\n",
+            "<!-- polish: compare -->\n| Key | Value |\n|-|-|\n| a | b |\n",
+            "| Pros | Cons |\n|-|-|\n| a | b |\nLetâ€™s go on.\n",
+            "| Pros | Cons |\n|-|-|\n| [x][cafÃ©] | [y][café] |\n",
+            "[cafÃ©]: https://example.com/a\n",
+            "[café]: https://example.com/b\n",
+            "| Pros | Cons |\n|-|-|\n| [**A**<br/>b][naïve] | c |\n",
+            "[naÃ¯ve]: https://example.com/c\n",
+            "- item\n\n  | Pros | Cons |\n  |-|-|\n  | a | b |\nÂ\u{a0}\n",
+            "- item\n\n  | Pros | Cons |\n  |-|-|\n  | a | b |\nâ€ƒ\n",
+            "| Pros | Cons |\n|-|-|\n| note[^nï] | b |\n",
+            "[^nÃ¯]: A footnote.\n",
+            "```\nLetâ€™s keep this.\n```\n",
+            "Price:Â 10 and more, Ã  la carte.\n",
+            "- Itemâ€™s text\n\n  | Pros | Cons |\n  |-|-|\n  | a | b |\n",
+            "> Quoteâ€™s text\n>\n> | Pros | Cons |\n> |-|-|\n> | a | b |\n",
+            "# Cafâ€™e title\n",
+            "<div title=\"cafÃ©\">\n\nx\n</div>\n",
+            "Emphasis *Ã©* and `codeâ€™s` here.\n",
+            "| Step one | |\n|-|-|\n| Text Ã© | ![x](x.png) |\n",
+            "| Name | Type |\n|-|-|\n| cafÃ© | b |\n",
+        ];
+        let heads = ["", "---\nsummary: Letâ€™s see.\ntags: [a]\n---\n\n"];
+        let full = Settings::all_jobs();
+        let check = Settings {
+            diagnostics_only: true,
+            ..Settings::all_jobs()
+        };
+        let (mut used, mut refused) = (0, 0);
+        for head in heads {
+            for a in pieces {
+                for b in pieces {
+                    for sep in ["\n", ""] {
+                        let src = format!("{head}{a}{sep}{b}");
+                        for settings in [&full, &check] {
+                            let (shared, was_used) = process_inner(input(&src), settings, true);
+                            let (reference, _) = process_inner(input(&src), settings, false);
+                            assert_eq!(format!("{shared:?}"), format!("{reference:?}"), "{src:?}");
+                            if was_used {
+                                used += 1;
+                            } else if encoding::has_suspects(&src)
+                                && compare::might_act(&src, &CompareOptions::default(), false)
+                            {
+                                refused += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            used > 300 && refused > 300,
+            "used {used}, refused {refused}"
+        );
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub(crate) struct Table<'a> {
     pub rows: Vec<Vec<Cell<'a>>>,
     /// A marker comment directly before the table.
     pub marker: Option<Marker>,
+    /// Where the text that decides what this table is starts: the HTML block right before it
+    /// (which may hold a marker), else the table itself.
+    pub context_start: usize,
     /// What precedes the table's continuation lines (`> `, list indentation): every line we
     /// emit after the first must carry it to stay inside the same container.
     pub prefix: String,
@@ -70,84 +73,150 @@ pub(crate) enum Verdict {
 
 /// Every pipe table in `text`, in order.
 pub(crate) fn find_tables(text: &str, parse: ParseOptions) -> Vec<Table<'_>> {
-    let mut tables = Vec::new();
-    let mut current: Option<Table<'_>> = None;
-    let mut cell: Option<Cell<'_>> = None;
-    let mut row: Vec<Cell<'_>> = Vec::new();
+    let mut finder = TableFinder::new(text);
+    for (event, range) in parser(text, parse).into_offset_iter() {
+        finder.observe(event, range);
+    }
+    finder.finish()
+}
+
+/// [`find_tables`] fed one event at a time, so that one parse can serve another job too (the
+/// mojibake repair's code ranges, in the pipeline).
+pub(crate) struct TableFinder<'a> {
+    text: &'a str,
+    tables: Vec<Table<'a>>,
+    current: Option<Table<'a>>,
+    cell: Option<Cell<'a>>,
+    row: Vec<Cell<'a>>,
     // Text of the HTML block that ended right before the current event, if any: a marker
     // only counts when nothing else sits between it and the table.
-    let mut html_acc: Option<String> = None;
-    let mut last_html: Option<String> = None;
+    html_acc: Option<String>,
+    last_html: Option<String>,
+    // Where that HTML block started, and where the one before the current event started.
+    html_start: usize,
+    last_html_start: usize,
+}
 
-    for (event, range) in parser(text, parse).into_offset_iter() {
-        let just_closed_html = last_html.take();
-        if let Some(c) = cell.as_mut() {
+impl<'a> TableFinder<'a> {
+    /// A finder for the events of `text`'s parse.
+    pub(crate) fn new(text: &'a str) -> Self {
+        TableFinder {
+            text,
+            tables: Vec::new(),
+            current: None,
+            cell: None,
+            row: Vec::new(),
+            html_acc: None,
+            last_html: None,
+            html_start: 0,
+            last_html_start: 0,
+        }
+    }
+
+    /// Takes the parse's next event.
+    pub(crate) fn observe(&mut self, event: Event<'a>, range: Range<usize>) {
+        let just_closed_html = self.last_html.take();
+        if let Some(c) = self.cell.as_mut() {
             if matches!(event, Event::End(TagEnd::TableCell)) {
-                if let Some(c) = cell.take() {
-                    row.push(c);
+                if let Some(c) = self.cell.take() {
+                    self.row.push(c);
                 }
             } else {
                 c.events.push((event, range));
             }
-            continue;
+            return;
         }
         match event {
-            Event::Start(Tag::HtmlBlock) => html_acc = Some(String::new()),
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_acc = Some(String::new());
+                self.html_start = range.start;
+            }
             Event::Html(ref h) => {
-                if let Some(acc) = html_acc.as_mut() {
+                if let Some(acc) = self.html_acc.as_mut() {
                     acc.push_str(h);
                 }
             }
-            Event::End(TagEnd::HtmlBlock) => last_html = html_acc.take(),
+            Event::End(TagEnd::HtmlBlock) => {
+                self.last_html = self.html_acc.take();
+                self.last_html_start = self.html_start;
+            }
             Event::Start(Tag::Table(_)) => {
                 let mut end = range.end;
-                let bytes = text.as_bytes();
+                let bytes = self.text.as_bytes();
                 if end > range.start && bytes.get(end - 1) == Some(&b'\n') {
                     end -= 1;
                     if end > range.start && bytes.get(end - 1) == Some(&b'\r') {
                         end -= 1;
                     }
                 }
-                current = Some(Table {
+                let context_start = match just_closed_html {
+                    Some(_) => self.last_html_start,
+                    None => range.start,
+                };
+                self.current = Some(Table {
                     range: range.start..end,
                     head: Vec::new(),
                     rows: Vec::new(),
                     marker: just_closed_html.as_deref().and_then(parse_marker),
+                    context_start,
                     prefix: String::new(),
                 });
             }
             Event::End(TagEnd::TableHead) => {
-                if let Some(t) = current.as_mut() {
-                    t.head = std::mem::take(&mut row);
+                if let Some(t) = self.current.as_mut() {
+                    t.head = std::mem::take(&mut self.row);
                 }
             }
             Event::Start(Tag::TableRow) => {
-                if let Some(t) = current.as_mut()
+                if let Some(t) = self.current.as_mut()
                     && t.rows.is_empty()
                 {
-                    t.prefix = container_prefix(text, range.start);
+                    t.prefix = container_prefix(self.text, range.start);
                 }
             }
             Event::End(TagEnd::TableRow) => {
-                if let Some(t) = current.as_mut() {
-                    t.rows.push(std::mem::take(&mut row));
+                if let Some(t) = self.current.as_mut() {
+                    t.rows.push(std::mem::take(&mut self.row));
                 }
             }
             Event::Start(Tag::TableCell) => {
-                cell = Some(Cell {
+                self.cell = Some(Cell {
                     range,
                     events: Vec::new(),
                 });
             }
             Event::End(TagEnd::Table) => {
-                if let Some(t) = current.take() {
-                    tables.push(t);
+                if let Some(t) = self.current.take() {
+                    self.tables.push(t);
                 }
             }
             _ => {}
         }
     }
-    tables
+
+    /// The tables seen, in order.
+    pub(crate) fn finish(self) -> Vec<Table<'a>> {
+        self.tables
+    }
+}
+
+impl Table<'_> {
+    /// Moves every byte offset of the table by `delta` (it was found in a text whose bytes
+    /// before it have since grown or shrunk by that much, and none inside it changed).
+    pub(crate) fn shift(&mut self, delta: isize) {
+        let mv = |r: &mut Range<usize>| {
+            r.start = r.start.saturating_add_signed(delta);
+            r.end = r.end.saturating_add_signed(delta);
+        };
+        mv(&mut self.range);
+        self.context_start = self.context_start.saturating_add_signed(delta);
+        for cell in self.head.iter_mut().chain(self.rows.iter_mut().flatten()) {
+            mv(&mut cell.range);
+            for (_, r) in &mut cell.events {
+                mv(r);
+            }
+        }
+    }
 }
 
 /// The text between the start of the line holding `at` and `at`, with anything that is not

@@ -13,7 +13,8 @@ mod render;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{Edit, ParseOptions};
 
-use detect::{Table, Verdict};
+use detect::Verdict;
+pub(crate) use detect::{Table, TableFinder};
 use render::{MediaCell, Side};
 
 /// The stylesheet for the components; mdBook theme variables only.
@@ -102,10 +103,26 @@ fn transform_parsed(
     opts: &CompareOptions,
     id_prefix: &str,
 ) -> (Vec<Edit>, Vec<Diagnostic>) {
+    transform_tables(
+        text,
+        &detect::find_tables(text, opts.parse),
+        opts,
+        id_prefix,
+    )
+}
+
+/// [`transform`] of `text` given its tables, found by a parse of `text` (or of a text that
+/// differs from it only outside what decides the tables: see the pipeline's shared parse).
+pub(crate) fn transform_tables(
+    text: &str,
+    tables: &[Table<'_>],
+    opts: &CompareOptions,
+    id_prefix: &str,
+) -> (Vec<Edit>, Vec<Diagnostic>) {
     let mut edits = Vec::new();
     let mut diagnostics = Vec::new();
     let prefix = sanitize_id(id_prefix);
-    for (n, table) in detect::find_tables(text, opts.parse).iter().enumerate() {
+    for (n, table) in tables.iter().enumerate() {
         let base = match prefix.as_str() {
             "" => format!("polish-compare-{}", n + 1),
             p if p.ends_with('-') => format!("{p}compare-{}", n + 1),
@@ -136,7 +153,12 @@ pub fn notes(text: &str, opts: &CompareOptions) -> Vec<Diagnostic> {
     if !might_act(text, opts, true) {
         return Vec::new();
     }
-    detect::find_tables(text, opts.parse)
+    notes_of_tables(&detect::find_tables(text, opts.parse), opts)
+}
+
+/// [`notes`] given the tables (as for [`transform_tables`]).
+pub(crate) fn notes_of_tables(tables: &[Table<'_>], opts: &CompareOptions) -> Vec<Diagnostic> {
+    tables
         .iter()
         .filter_map(|table| match detect::classify(table, opts) {
             Verdict::Leave(note) => note,
@@ -187,7 +209,8 @@ fn delimiter_rows(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// Cheap pre-check before the parse, for [`transform`] and for [`notes`] (which `check` runs
 /// on every chapter): whether some table here could be converted or earn a note. Both need
 /// one of: a header word from the pro or con sets (a comparison; PL301, PL302, PL304,
-/// PL306), a `<!-- polish: … -->` marker (PL305, PL306, a forced comparison), or a two-cell
+/// PL306), a `<!-- polish: … -->` marker right above the table ([`comment_ends_above`];
+/// PL305, PL306, a forced comparison), or a two-cell
 /// header with one cell empty in a chapter with an image (a layout table: PL303, or a media
 /// table; `![`). A chapter whose tables are ordinary (`| Name | Type |`) has none of them,
 /// and most of a large book's tables are like that: for them the parse is skipped, images
@@ -199,21 +222,22 @@ fn delimiter_rows(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// words in the rendered text (emphasis, code, escapes, entities, links, HTML, math): then a
 /// word set that matches a cell matches the line, and no match on the line means no match
 /// in any cell. A line with such markup is sent to the parse.
-fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
+pub(crate) fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
     let mut rows = delimiter_rows(text).peekable();
     if rows.peek().is_none() {
         return false;
     }
     let has = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
-    if has(b"<!--") {
-        return true;
-    }
     let image = std::cell::OnceCell::new();
     rows.any(|start| {
         let Some(above) = start.checked_sub(1).and_then(|end| text.get(..end)) else {
             return false;
         };
         let line = above.rsplit('\n').next().unwrap_or_default();
+        let head_start = above.len() - line.len();
+        if comment_ends_above(text.get(..head_start).unwrap_or_default()) {
+            return true;
+        }
         if line.bytes().any(|b| {
             matches!(
                 b,
@@ -233,6 +257,23 @@ fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
         two_cells(line).is_some_and(|[a, b]| a.trim().is_empty() || b.trim().is_empty())
             && *image.get_or_init(|| has(b"!["))
     })
+}
+
+/// Whether the last non-blank line of `before` (the text above a table's header line) holds
+/// `-->`. A marker only counts in the HTML block right before the table, with at most blank
+/// lines between; that block ends with the `-->` of its comment, on the last non-blank line.
+/// Looking there, instead of for `<!--` anywhere in the chapter, keeps a chapter with an
+/// unrelated comment (common in docs) from being parsed for its ordinary tables.
+fn comment_ends_above(before: &str) -> bool {
+    before
+        .trim_end_matches('\n')
+        .rsplit('\n')
+        .find(|line| {
+            !line
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'>'))
+        })
+        .is_some_and(|line| line.contains("-->"))
 }
 
 /// Whether the table whose header is `head` and whose delimiter row starts at `delim` is,
@@ -552,6 +593,12 @@ mod tests {
                 for pre in [
                     "",
                     "<!-- polish: compare -->\n",
+                    "<!-- polish: compare -->\n\n",
+                    "<!--\n  Polish: Compare\n-->\n \n",
+                    "> <!-- polish: compare -->\n>\n",
+                    "<!-- polish: skip -->\n",
+                    "<!-- polish: compare -->\nIntro.\n\n",
+                    "Intro.\n<!-- polish: compare -->\n\n",
                     "Intro.\n\n",
                     "Intro.\n",
                     "> Quoted.\n",
@@ -589,6 +636,11 @@ mod tests {
         assert!(!might_act(&format!("{figure}{plain}"), &opts, false));
         let layout = "| Step one | |\n|-|-|\n| Text | ![x](x.png) |\n";
         assert!(might_act(layout, &opts, true) && might_act(layout, &opts, false));
+        // A comment elsewhere in the chapter is no marker for the table.
+        let commented = format!("<!-- draft -->\n\nText.\n\n{plain}");
+        assert!(!might_act(&commented, &opts, false));
+        let marked = format!("Text.\n\n<!-- polish: compare -->\n{plain}");
+        assert!(might_act(&marked, &opts, true) && might_act(&marked, &opts, false));
     }
 
     #[test]

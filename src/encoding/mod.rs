@@ -19,7 +19,7 @@ mod tables;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use crate::markdown::pulldown_cmark::{Event, Tag};
 use crate::markdown::{Edit, ParseOptions};
 
 /// Rule code of a mojibake repair.
@@ -48,17 +48,22 @@ pub fn has_suspects(text: &str) -> bool {
 /// Repairs mojibake in a Markdown chapter, skipping code (unless asked). Each repair is one
 /// edit and one warning diagnostic (`before → after`).
 pub fn repair_markdown(text: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diagnostic>) {
+    if !has_suspects(text) {
+        return (Vec::new(), Vec::new());
+    }
+    repair_outside(text, &protected_ranges(text, opts))
+}
+
+/// [`repair_markdown`] past its pre-check, given the ranges to leave alone (sorted, from
+/// [`Protected`] over a parse of `text`).
+pub(crate) fn repair_outside(text: &str, skip: &[Range<usize>]) -> (Vec<Edit>, Vec<Diagnostic>) {
     let mut edits = Vec::new();
     let mut diags = Vec::new();
-    if !has_suspects(text) {
-        return (edits, diags);
-    }
-    let skip = protected_ranges(text, opts);
     let mut line_start = 0;
     for line in text.split('\n') {
         let line_end = line_start + line.len();
         if repair::needs_work(line) {
-            for seg in free_segments(line_start..line_end, &skip) {
+            for seg in free_segments(line_start..line_end, skip) {
                 let Some(seg_text) = text.get(seg.clone()) else {
                     continue;
                 };
@@ -157,32 +162,63 @@ pub fn repair_text(text: &str) -> Option<String> {
 
 /// Byte ranges repair must not touch: code, and HTML attribute values (unless asked).
 fn protected_ranges(text: &str, opts: &RepairOptions) -> Vec<Range<usize>> {
-    let front_matter_end = front_matter_end(text);
-    let mut out = Vec::new();
+    let mut protected = Protected::new(text, opts);
     for (event, range) in crate::markdown::parser(text, opts.parse).into_offset_iter() {
-        if range.end <= front_matter_end {
+        protected.observe(&event, &range);
+    }
+    protected.finish()
+}
+
+/// [`protected_ranges`] fed one event at a time, so that one parse can serve another job too
+/// (the comparison tables, in the pipeline).
+pub(crate) struct Protected<'a> {
+    text: &'a str,
+    in_code: bool,
+    in_html_attributes: bool,
+    front_matter_end: usize,
+    out: Vec<Range<usize>>,
+}
+
+impl<'a> Protected<'a> {
+    /// A collector for the events of `text`'s parse.
+    pub(crate) fn new(text: &'a str, opts: &RepairOptions) -> Self {
+        Protected {
+            text,
+            in_code: opts.in_code,
+            in_html_attributes: opts.in_html_attributes,
+            front_matter_end: front_matter_end(text),
+            out: Vec::new(),
+        }
+    }
+
+    /// Takes the parse's next event.
+    pub(crate) fn observe(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        if range.end <= self.front_matter_end {
             // Front matter is plain text to us, whatever pulldown makes of it.
-            continue;
+            return;
         }
         match event {
-            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) if !opts.in_code => {
-                out.push(range);
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) if !self.in_code => {
+                self.out.push(range.clone());
             }
-            Event::Html(_) | Event::InlineHtml(_) if !opts.in_html_attributes => {
-                if let Some(html) = text.get(range.clone()) {
-                    out.extend(
+            Event::Html(_) | Event::InlineHtml(_) if !self.in_html_attributes => {
+                if let Some(html) = self.text.get(range.clone()) {
+                    self.out.extend(
                         attribute_values(html)
                             .into_iter()
                             .map(|r| r.start + range.start..r.end + range.start),
                     );
                 }
             }
-            Event::End(TagEnd::CodeBlock) => {}
             _ => {}
         }
     }
-    out.sort_by_key(|r| (r.start, r.end));
-    out
+
+    /// The ranges, sorted.
+    pub(crate) fn finish(mut self) -> Vec<Range<usize>> {
+        self.out.sort_by_key(|r| (r.start, r.end));
+        self.out
+    }
 }
 
 /// End of a `---` ... `---` block at byte 0 (0 when there is none).

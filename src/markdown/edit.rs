@@ -119,6 +119,18 @@ impl OffsetMap {
         }
     }
 
+    /// The offset in the edited text of an original offset, or `None` when an edit replaced
+    /// the text around it (an offset at either end of a replaced range maps).
+    pub fn to_edited(&self, offset: usize) -> Option<usize> {
+        let i = self
+            .spans
+            .partition_point(|(_, _, orig)| orig.start < offset);
+        let Some((_, end, orig)) = i.checked_sub(1).and_then(|k| self.spans.get(k)) else {
+            return Some(offset);
+        };
+        (offset >= orig.end).then(|| end + (offset - orig.end))
+    }
+
     /// Maps a range.
     pub fn range_to_original(&self, r: Range<usize>) -> Range<usize> {
         let s = self.to_original(r.start);
@@ -165,5 +177,23 @@ mod tests {
             map.to_original(new.find("bb").unwrap()),
             t.find("bb").unwrap()
         );
+    }
+
+    #[test]
+    fn offset_map_points_forward_outside_the_edits() {
+        let t = "aa BAD bb CC dd";
+        let edits = [Edit::replace(3..6, "good!"), Edit::replace(10..12, "c")];
+        let new = apply_edits(t, &edits).unwrap();
+        assert_eq!(new, "aa good! bb c dd");
+        let map = OffsetMap::new(&edits);
+        for (old, word) in [(0, "aa"), (7, "bb"), (13, "dd")] {
+            assert_eq!(map.to_edited(old), new.find(word), "{word}");
+        }
+        // The ends of a replaced range map; what was inside it does not.
+        assert_eq!(map.to_edited(3), Some(3));
+        assert_eq!(map.to_edited(6), Some(8));
+        assert_eq!(map.to_edited(4), None);
+        assert_eq!(map.to_edited(11), None);
+        assert_eq!(map.to_edited(t.len()), Some(new.len()));
     }
 }
