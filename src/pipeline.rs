@@ -158,7 +158,7 @@ fn process_inner(
     let body = &text[body_start..];
     // The repair's parse of the body, when it also found the tables and the repair changed
     // nothing that decides them.
-    let tables = shared.and_then(|shared| shared.into_tables(src, &repair_edits, body_start));
+    let tables = shared.and_then(|shared| shared.into_tables(src, &repair_edits, &map, body_start));
     let shared_used = tables.is_some();
 
     // 3. Html-only parts. With `diagnostics_only`, the same checks without the HTML.
@@ -403,14 +403,15 @@ impl<'s> Shared<'s> {
     }
 
     /// The tables in offsets of the repaired body (which starts at `body_start` of the
-    /// repaired text), or `None` when the repair `edits` of `src` rule that out.
+    /// repaired text), or `None` when the repair `edits` of `src` (whose offset map is `map`)
+    /// rule that out.
     fn into_tables(
         self,
         src: &str,
         edits: &[Edit],
+        map: &OffsetMap,
         body_start: usize,
     ) -> Option<Vec<compare::Table<'s>>> {
-        let map = OffsetMap::new(edits);
         if map.to_edited(self.body_at) != Some(body_start) {
             return None;
         }
@@ -425,6 +426,20 @@ impl<'s> Shared<'s> {
                 .iter()
                 .map(|t| at + t.context_start..end_of_next_line(src, at + t.range.end)),
         );
+        // Sorted and merged (touching counts), so each edit is looked up, not compared with
+        // every zone: a long chapter can have thousands of both.
+        zones.sort_by_key(|z| z.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(zones.len());
+        for z in zones {
+            match merged.last_mut() {
+                Some(last) if z.start <= last.end => last.end = last.end.max(z.end),
+                _ => merged.push(z),
+            }
+        }
+        let in_a_zone = |r: &Range<usize>| {
+            let i = merged.partition_point(|z| z.end < r.start);
+            merged.get(i).is_some_and(|z| z.start <= r.end)
+        };
         let has_ascii = |s: &str| s.bytes().any(|b| b.is_ascii());
         let harmless = |e: &Edit| {
             let removed = src.get(e.range.clone()).unwrap_or("");
@@ -432,9 +447,7 @@ impl<'s> Shared<'s> {
                 && !e.replacement.is_empty()
                 && !has_ascii(removed)
                 && !has_ascii(&e.replacement)
-                && !zones
-                    .iter()
-                    .any(|z| e.range.start <= z.end && e.range.end >= z.start)
+                && !in_a_zone(&e.range)
         };
         if !edits.iter().filter(|e| e.range.start >= at).all(harmless) {
             return None;
