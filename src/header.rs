@@ -241,10 +241,29 @@ fn field_class(key: &str) -> String {
     key.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
 }
 
-/// Where the header goes in `body`: just after the first top-level heading, or at the start.
-/// Returns the byte offset of the start of the line after the heading.
-pub fn insertion_point(body: &str, parse: ParseOptions) -> usize {
-    atx_heading_first(body).unwrap_or_else(|| parsed_insertion_point(body, parse))
+/// Where the header goes in a chapter's body, from [`insertion_point`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// Byte offset of the start of a line.
+    pub at: usize,
+    /// The line is inside a raw HTML block (after a `<h1>` that an element opened before it
+    /// still wraps). The header is then spliced in as one more line of that block, with no
+    /// blank lines: a blank line would end the block and the lines after it would be parsed
+    /// as Markdown instead of passed through.
+    pub in_html_block: bool,
+}
+
+/// Where the header goes in `body`: just after the first top-level heading, Markdown (`#`,
+/// setext) or raw HTML (`<h1>`..`<h6>`, alone or inside a wrapper such as a title `<div>`),
+/// or at the start when there is none.
+pub fn insertion_point(body: &str, parse: ParseOptions) -> Placement {
+    match atx_heading_first(body) {
+        Some(at) => Placement {
+            at,
+            in_html_block: false,
+        },
+        None => parsed_insertion_point(body, parse),
+    }
 }
 
 /// The common shape, without a Markdown parse: the body's first non-blank line is an ATX
@@ -267,30 +286,146 @@ fn atx_heading_first(body: &str) -> Option<usize> {
     None
 }
 
-/// [`insertion_point`] by pulldown-cmark: the first top-level heading of any kind.
-fn parsed_insertion_point(body: &str, parse: ParseOptions) -> usize {
+/// The offset just past the end of the line holding byte `i` of `text` (or its length).
+fn next_line_start(text: &str, i: usize) -> usize {
+    let i = i.min(text.len());
+    match text.as_bytes().get(..i).is_some_and(|b| b.ends_with(b"\n")) {
+        true => i,
+        false => text[i..].find('\n').map_or(text.len(), |n| i + n + 1),
+    }
+}
+
+/// [`insertion_point`] by pulldown-cmark: the first top-level heading of any kind, including
+/// a raw HTML one. Docs converted from other systems often open with `<h1>` or with a title
+/// block (`<div class="title"><h1>..</h1><p>..</p></div>`); a header above that title reads
+/// as if it belonged to the previous page.
+fn parsed_insertion_point(body: &str, parse: ParseOptions) -> Placement {
     let mut depth = 0usize;
+    let top = |at| Placement {
+        at,
+        in_html_block: false,
+    };
     for (event, range) in parser(body, parse).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) if depth == 0 => {
-                let end = range.end.min(body.len());
                 // The heading's range may stop before its line ending: move to the next line.
-                return match body[..end].ends_with('\n') {
-                    true => end,
-                    false => body[end..].find('\n').map_or(body.len(), |i| end + i + 1),
-                };
+                return top(next_line_start(body, range.end));
+            }
+            Event::Start(Tag::HtmlBlock) if depth == 0 => {
+                let end = range.end.min(body.len());
+                let block = body.get(range.start..end).unwrap_or_default();
+                if let Some(after) = html_heading_end(block) {
+                    let at = next_line_start(body, range.start + after);
+                    return Placement {
+                        at,
+                        in_html_block: at < next_line_start(body, end),
+                    };
+                }
+                depth += 1;
             }
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    0
+    top(0)
 }
 
-/// The text to splice into `body` at `at` (from [`insertion_point`]): blank lines around the
-/// block so it is a raw HTML block of its own whatever follows, and no more than needed.
-pub fn splice_text(html: &str, body: &str, at: usize) -> String {
+/// Elements that never have a closing tag.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// In one raw HTML block, the offset just after the first `<h1>`..`<h6>` element and
+/// whatever wraps it: when the elements open before the heading close again within the block
+/// (a title `<div>`), after that closing tag; when they stay open (a `<div>` around the whole
+/// page), right after the heading's closing tag. `None` when the block has no heading, or the
+/// heading does not close within it.
+///
+/// A small tag scanner, not an HTML parser: it only needs tag names and nesting, and skips
+/// comments, quoted attribute values, void and self-closing elements. Linear in the block.
+fn html_heading_end(block: &str) -> Option<usize> {
+    let bytes = block.as_bytes();
+    let mut open: Vec<&str> = Vec::new();
+    // Depth of the heading's own element, once seen, and the offset after it closed.
+    let mut heading: Option<usize> = None;
+    let mut closed_at: Option<usize> = None;
+    let mut i = 0;
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + lt;
+        let rest = &block[start..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(block.len(), |n| start + n + 3);
+            continue;
+        }
+        let closing = rest.as_bytes().get(1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_len = bytes[name_start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            i = start + 1;
+            continue;
+        }
+        let name = &block[name_start..name_start + name_len];
+        let end = tag_end(bytes, name_start + name_len);
+        i = end;
+        let self_closing = bytes.get(..end).is_some_and(|b| b.ends_with(b"/>"));
+        if closing {
+            if let Some(pos) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+                open.truncate(pos);
+            }
+            match (heading, closed_at) {
+                (Some(d), None) if open.len() <= d => {
+                    closed_at = Some(end);
+                    if open.is_empty() {
+                        return Some(end);
+                    }
+                }
+                (Some(_), Some(_)) if open.is_empty() => return Some(end),
+                _ => {}
+            }
+        } else if !self_closing
+            && !VOID_ELEMENTS.iter().any(|v| v.eq_ignore_ascii_case(name))
+        {
+            let is_heading = name.len() == 2
+                && name.as_bytes()[0].eq_ignore_ascii_case(&b'h')
+                && (b'1'..=b'6').contains(&name.as_bytes()[1]);
+            if is_heading && heading.is_none() {
+                heading = Some(open.len());
+            }
+            open.push(name);
+        }
+    }
+    closed_at
+}
+
+/// The offset after the `>` that ends a tag whose name ends at `from`, skipping quoted
+/// attribute values (which may hold `>`); the end of the text when it never closes.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (k, &b) in bytes.iter().enumerate().skip(from) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'>') => return k + 1,
+            _ => {}
+        }
+    }
+    bytes.len()
+}
+
+/// The text to splice into `body` at `place` (from [`insertion_point`]): blank lines around
+/// the block so it is a raw HTML block of its own whatever follows, and no more than needed;
+/// inside a raw HTML block, one more line of it.
+pub fn splice_text(html: &str, body: &str, place: Placement) -> String {
+    let at = place.at;
+    if place.in_html_block {
+        // A CRLF chapter gets `\r\n` from the pipeline, as every inserted line does.
+        return format!("{html}\n");
+    }
     let before = if at == 0 || body[..at].ends_with("\n\n") {
         ""
     } else if body[..at].ends_with('\n') {
@@ -354,7 +489,8 @@ mod tests {
         for body in bodies {
             let parsed = parsed_insertion_point(body, ParseOptions::default());
             if let Some(fast) = atx_heading_first(body) {
-                assert_eq!(fast, parsed, "{body:?}");
+                assert_eq!(fast, parsed.at, "{body:?}");
+                assert!(!parsed.in_html_block);
             }
             assert_eq!(
                 insertion_point(body, ParseOptions::default()),
@@ -541,15 +677,70 @@ mod tests {
 
     #[test]
     fn header_goes_after_the_first_heading() {
-        let body = "# Title\nText\n";
-        assert_eq!(insertion_point(body, ParseOptions::default()), 8);
-        let setext = "Title\n=====\n\nText";
-        assert_eq!(insertion_point(setext, ParseOptions::default()), 12);
-        assert_eq!(
-            insertion_point("No heading here.\n", ParseOptions::default()),
-            0
-        );
-        assert_eq!(insertion_point("> # quoted\n", ParseOptions::default()), 0);
+        let at = |body: &str| insertion_point(body, ParseOptions::default()).at;
+        assert_eq!(at("# Title\nText\n"), 8);
+        assert_eq!(at("Title\n=====\n\nText"), 12);
+        assert_eq!(at("No heading here.\n"), 0);
+        assert_eq!(at("> # quoted\n"), 0);
         assert_eq!(id_prefix("guide/Intro page.md"), "polish-guide-intro-page");
+    }
+
+    /// Placement after a raw HTML title: the shapes of pages converted from other systems.
+    #[test]
+    fn header_goes_after_a_raw_html_heading() {
+        let place = |body: &str| insertion_point(body, ParseOptions::default());
+        let after = |body: &str, marker: &str| body.find(marker).unwrap() + marker.len();
+        let outside = |at| Placement {
+            at,
+            in_html_block: false,
+        };
+        let inside = |at| Placement {
+            at,
+            in_html_block: true,
+        };
+        // A bare `<h1>` line, in any case, with attributes.
+        let b = "<h1>Title</h1>\n\nText.\n";
+        assert_eq!(place(b), outside(after(b, "</h1>\n")));
+        // Text right under it belongs to the same HTML block: one more line of it.
+        let b = "\n<H1 class=\"t\" id='x>y'>Title</H1>\nText.\n";
+        assert_eq!(place(b), inside(after(b, "</H1>\n")));
+        // A heading over two lines.
+        let b = "<h2>\nLong title\n</h2>\n\nText.\n";
+        assert_eq!(place(b), outside(after(b, "</h2>\n")));
+        // A title block: after the wrapper, which closes within the block.
+        let b = "<div class=\"title\">\n<img src=\"i.png\">\n<h1>Title</h1>\n<p>Sub</p>\n</div>\n\nText.\n";
+        assert_eq!(place(b), outside(after(b, "</div>\n")));
+        // No blank line after it: `Text.` is still part of the HTML block, so the header is
+        // one more line of that block.
+        let b = "<div class=\"title\"><h1>Title</h1></div>\nText.\n";
+        assert_eq!(place(b), inside(after(b, "</div>\n")));
+        // A wrapper that stays open (the whole page in a `<div>`): right after the heading,
+        // as a line of the same HTML block.
+        let b = "<div class=\"page\">\n<h1>Title</h1>\n<p>Intro</p>\n\nMore.\n\n</div>\n";
+        assert_eq!(place(b), inside(after(b, "</h1>\n")));
+        // Comments and void elements do not confuse the nesting.
+        let b = "<div><!-- <h1>not this</h1> --><br><hr/>\n<h1>T</h1>\n</div>\n\n# Later\n";
+        assert_eq!(place(b), outside(after(b, "</div>\n")));
+        // An HTML block with no heading does not stop the search.
+        let b = "<div class=\"banner\">Beta</div>\n\n# Title\n\nText.\n";
+        assert_eq!(place(b), outside(after(b, "# Title\n")));
+        // A Markdown heading first wins over a later HTML one.
+        let b = "Intro.\n\n## First\n\n<h1>Second</h1>\n";
+        assert_eq!(place(b), outside(after(b, "## First\n")));
+        // An unclosed heading is not a place to put anything.
+        assert_eq!(place("<h1>Title\n\nText.\n"), outside(0));
+        // HTML inside a list or quote is not the page's title.
+        assert_eq!(place("> <h1>Quoted</h1>\n"), outside(0));
+    }
+
+    #[test]
+    fn splicing_inside_an_html_block_adds_no_blank_line() {
+        let b = "<div>\n<h1>T</h1>\n<p>x</p>\n\n</div>\n";
+        let p = insertion_point(b, ParseOptions::default());
+        assert!(p.in_html_block);
+        assert_eq!(splice_text("<div>H</div>", b, p), "<div>H</div>\n");
+        let b = "<h1>T</h1>\n\nText.\n";
+        let p = insertion_point(b, ParseOptions::default());
+        assert_eq!(splice_text("<div>H</div>", b, p), "\n<div>H</div>\n");
     }
 }

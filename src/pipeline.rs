@@ -181,10 +181,10 @@ fn process_inner(
             let (html, diags) = header::render(data, cfg, input.id_prefix);
             later.extend(diags);
             if let Some(html) = html {
-                let at = header::insertion_point(body, settings.parse);
+                let place = header::insertion_point(body, settings.parse);
                 edits.push(Edit::insert(
-                    body_start + at,
-                    header::splice_text(&html, body, at),
+                    body_start + place.at,
+                    header::splice_text(&html, body, place),
                 ));
             }
         }

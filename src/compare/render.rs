@@ -209,15 +209,25 @@ pub(crate) enum MediaCell {
 /// A layout table (text beside an image) as a titled group of media rows.
 pub(crate) fn media(base: &str, title_md: &str, rows: &[Vec<MediaCell>]) -> Doc {
     let mut doc = Doc::default();
-    let title_id = format!("{base}-title");
-    doc.html(format!(
-        r#"<div class="polish-compare-media" id="{base}" role="group" aria-labelledby="{title_id}">"#
-    ));
-    doc.html(format!(
-        r#"<div class="polish-compare-media-title" id="{title_id}">"#
-    ));
-    doc.island(title_md);
-    doc.html("</div>");
+    // A layout table whose header row is empty (`||` over `|--|--|`, common when the table
+    // only places text beside a picture) has no title: an empty title bar would show as a
+    // coloured strip with nothing in it, and a group labelled by nothing is worse than an
+    // unlabelled one.
+    if title_md.trim().is_empty() {
+        doc.html(format!(
+            r#"<div class="polish-compare-media" id="{base}" role="group">"#
+        ));
+    } else {
+        let title_id = format!("{base}-title");
+        doc.html(format!(
+            r#"<div class="polish-compare-media" id="{base}" role="group" aria-labelledby="{title_id}">"#
+        ));
+        doc.html(format!(
+            r#"<div class="polish-compare-media-title" id="{title_id}">"#
+        ));
+        doc.island(title_md);
+        doc.html("</div>");
+    }
     for row in rows {
         doc.html(r#"<div class="polish-compare-media-row">"#);
         for cell in row {
@@ -287,6 +297,23 @@ mod tests {
             assert!(out.contains(r#"aria-labelledby="x-polish-compare-1-pro""#));
             assert!(out.contains(r#"id="x-polish-compare-1-con""#));
         }
+    }
+
+    #[test]
+    fn media_without_header_text_has_no_title_bar() {
+        let rows = vec![vec![
+            MediaCell::Text(vec![item("A", "a")]),
+            MediaCell::Figure("![x](x.png)".into()),
+        ]];
+        for blank in ["", "  "] {
+            let out = media("m", blank, &rows).finish("", false);
+            assert!(!out.contains("polish-compare-media-title"), "{out}");
+            assert!(!out.contains("aria-labelledby"), "{out}");
+            assert!(out.contains("polish-compare-media-figure"), "{out}");
+        }
+        let titled = media("m", "**Shared schema**", &rows).finish("", false);
+        assert!(titled.contains(r#"aria-labelledby="m-title""#), "{titled}");
+        assert!(titled.contains(r#"class="polish-compare-media-title" id="m-title""#));
     }
 
     #[test]
