@@ -149,6 +149,7 @@ pub fn render(
     data: &Node,
     cfg: &HeaderConfig,
     id_prefix: &str,
+    parse: ParseOptions,
 ) -> (Option<String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut summary = None;
@@ -222,11 +223,9 @@ pub fn render(
         "<div class=\"polish-meta\" id=\"{id}\" role=\"note\" aria-label=\"About this page\">"
     );
     if let Some(s) = summary {
-        let _ = write!(
-            html,
-            "<p class=\"polish-meta-summary\">{}</p>",
-            escape_html(s.trim())
-        );
+        html.push_str("<p class=\"polish-meta-summary\">");
+        summary_html(&mut html, s.trim(), parse);
+        html.push_str("</p>");
     }
     if !rows.is_empty() {
         let _ = write!(html, "<dl class=\"polish-meta-fields\">{rows}</dl>");
@@ -234,6 +233,57 @@ pub fn render(
     html.push_str(&button);
     html.push_str("</div>");
     (Some(html), diags)
+}
+
+/// The summary as inline Markdown (code, emphasis, links), as the page's own text would be
+/// rendered, appended to `out`. Everything is escaped exactly once by pulldown-cmark's HTML
+/// writer; what the header must not carry is turned into text first: raw HTML (shown, not
+/// interpreted), links that are not absolute http(s) (their text stays), images (their alt
+/// text), line breaks (a space: the header is one line, see the module docs). A summary that
+/// is not one plain paragraph (`# ...`, `- ...`, a table) is shown as escaped text, as written.
+fn summary_html(out: &mut String, text: &str, parse: ParseOptions) {
+    use crate::markdown::pulldown_cmark::{CowStr, TagEnd, html};
+    let events: Vec<Event<'_>> = parser(text, parse).collect();
+    let one_paragraph = matches!(events.first(), Some(Event::Start(Tag::Paragraph)))
+        && matches!(events.last(), Some(Event::End(TagEnd::Paragraph)))
+        && events.len() >= 2
+        && !events[1..events.len() - 1].iter().any(|e| {
+            matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        });
+    if !one_paragraph {
+        escape_html_into(out, text);
+        return;
+    }
+    // For each open link, whether its tags are kept.
+    let mut links: Vec<bool> = Vec::new();
+    let inline = events[1..events.len() - 1]
+        .iter()
+        .cloned()
+        .filter_map(|e| match e {
+            Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
+            Event::SoftBreak | Event::HardBreak => Some(Event::Text(CowStr::Borrowed(" "))),
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let keep = is_safe_link(dest_url);
+                links.push(keep);
+                keep.then_some(e)
+            }
+            Event::End(TagEnd::Link) => links.pop().unwrap_or(false).then_some(e),
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+            Event::FootnoteReference(t) => Some(Event::Text(CowStr::from(format!("[^{t}]")))),
+            other => Some(other),
+        });
+    let start = out.len();
+    html::push_html(out, inline);
+    // Text events never hold a line break here, but a raw newline would end the header's
+    // HTML block early (see `escape_html_into`), so none may pass whatever the parser does.
+    if out[start..].contains('\n') {
+        let fixed = out[start..].replace('\n', " ");
+        out.truncate(start);
+        out.push_str(&fixed);
+    }
 }
 
 /// A field name as a class suffix: ASCII letters and digits, anything else `-`.
@@ -387,9 +437,7 @@ fn html_heading_end(block: &str) -> Option<usize> {
                 (Some(_), Some(_)) if open.is_empty() => return Some(end),
                 _ => {}
             }
-        } else if !self_closing
-            && !VOID_ELEMENTS.iter().any(|v| v.eq_ignore_ascii_case(name))
-        {
+        } else if !self_closing && !VOID_ELEMENTS.iter().any(|v| v.eq_ignore_ascii_case(name)) {
             let is_heading = name.len() == 2
                 && name.as_bytes()[0].eq_ignore_ascii_case(&b'h')
                 && (b'1'..=b'6').contains(&name.as_bytes()[1]);
@@ -538,7 +586,7 @@ mod tests {
             "ftp://a",
         ] {
             let data = map(vec![("summary", s("x")), ("figma", s(figma))]);
-            let (_, from_render) = render(&data, &cfg, "p");
+            let (_, from_render) = render(&data, &cfg, "p", ParseOptions::default());
             let alone = diagnostics(&data, &cfg);
             assert_eq!(
                 format!("{alone:?}"),
@@ -602,7 +650,12 @@ mod tests {
                 },
             ),
         ]);
-        let (html, diags) = render(&data, &HeaderConfig::default(), "polish-a");
+        let (html, diags) = render(
+            &data,
+            &HeaderConfig::default(),
+            "polish-a",
+            ParseOptions::default(),
+        );
         let html = html.unwrap();
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
@@ -618,6 +671,46 @@ mod tests {
         assert!(!html.contains("\n\n"), "one raw HTML block");
     }
 
+    /// The summary is inline Markdown, escaped exactly once, with nothing a reader's browser
+    /// would run or resolve against the page.
+    #[test]
+    fn summary_is_inline_markdown_escaped_once() {
+        let summary = |text: &str| {
+            let mut out = String::new();
+            summary_html(&mut out, text, ParseOptions::default());
+            out
+        };
+        assert_eq!(
+            summary("Use `cfg.limit` with *care* and **no** guessing."),
+            "Use <code>cfg.limit</code> with <em>care</em> and <strong>no</strong> guessing."
+        );
+        assert_eq!(
+            summary("See [the guide](https://example.org/a?b=1&c=2)."),
+            "See <a href=\"https://example.org/a?b=1&amp;c=2\">the guide</a>."
+        );
+        // Once: `&`, `<` and an entity come out as one escape each, never `&amp;lt;`.
+        assert_eq!(summary("A & B < C &amp; D"), "A &amp; B &lt; C &amp; D");
+        assert_eq!(
+            summary("`a < b && c`"),
+            "<code>a &lt; b &amp;&amp; c</code>"
+        );
+        // Raw HTML is shown as text; unsafe and relative links keep only their text.
+        assert_eq!(
+            summary("<img src=x onerror=alert(1)> hi"),
+            "&lt;img src=x onerror=alert(1)&gt; hi"
+        );
+        assert_eq!(summary("[click](javascript:alert(1)) now"), "click now");
+        assert_eq!(summary("[next](other.md) page"), "next page");
+        assert_eq!(summary("![a diagram](d.png) inside"), "a diagram inside");
+        // A summary that is not one paragraph is kept as written, escaped.
+        assert_eq!(summary("# Not a title"), "# Not a title");
+        assert_eq!(summary("- a list <b>"), "- a list &lt;b&gt;");
+        // Never a line break: the header is one line of HTML.
+        assert_eq!(summary("one\ntwo  \nthree"), "one two three");
+        // Smart punctuation as on the page.
+        assert_eq!(summary("It's \"quoted\""), "It’s “quoted”");
+    }
+
     #[test]
     fn https_link_becomes_a_button_and_order_follows_config() {
         let data = map(vec![
@@ -628,7 +721,12 @@ mod tests {
             ("platform-version", s("o11")),
             ("tags", s("alpha, beta")),
         ]);
-        let (html, diags) = render(&data, &HeaderConfig::default(), "p");
+        let (html, diags) = render(
+            &data,
+            &HeaderConfig::default(),
+            "p",
+            ParseOptions::default(),
+        );
         let html = html.unwrap();
         assert!(diags.is_empty());
         assert!(html.contains("href=\"https://www.figma.com/design/abc?node-id=1-2&amp;t=x\""));
@@ -638,7 +736,7 @@ mod tests {
             fields: vec!["tags".into()],
             labels: [("tags".to_string(), "Keywords".to_string())].into(),
         };
-        let (html, _) = render(&data, &cfg, "p");
+        let (html, _) = render(&data, &cfg, "p", ParseOptions::default());
         let html = html.unwrap();
         assert!(html.contains("Keywords") && !html.contains("Platform") && !html.contains("figma"));
     }
@@ -655,7 +753,16 @@ mod tests {
                 },
             ),
         ]);
-        assert_eq!(render(&data, &HeaderConfig::default(), "p").0, None);
+        assert_eq!(
+            render(
+                &data,
+                &HeaderConfig::default(),
+                "p",
+                ParseOptions::default()
+            )
+            .0,
+            None
+        );
         let _ = Limits::default();
     }
 

@@ -178,7 +178,7 @@ fn process_inner(
         }
     } else if input.html {
         if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
-            let (html, diags) = header::render(data, cfg, input.id_prefix);
+            let (html, diags) = header::render(data, cfg, input.id_prefix, settings.parse);
             later.extend(diags);
             if let Some(html) = html {
                 let place = header::insertion_point(body, settings.parse);
