@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod encoding;
 pub mod frontmatter;
 pub mod header;
+pub mod include;
 pub mod markdown;
 pub mod pipeline;
 pub mod preprocessor;

@@ -151,6 +151,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         outcome.warnings.extend(stylesheet_warning(ctx));
     }
     let src_dir = ctx.config.book.src.clone();
+    let src_root = ctx.root.join(&src_dir);
 
     // Chapters are independent until the cross-file rules, so they are processed in
     // parallel. Three passes keep everything in book order whatever the scheduling: take each
@@ -174,18 +175,36 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
                 require_front_matter: cfg.require_front_matter.applies_to(&rel),
             };
             let result = pipeline::process(input, &settings);
-            Done::new(display_path(&src_dir, &source_path), content, result)
+            Done::new(
+                display_path(&src_dir, &source_path),
+                content,
+                result,
+                &src_root,
+                &source_path,
+            )
         })
         .collect();
     let mut guids: Vec<(usize, Node)> = Vec::new();
+    // Findings in included files, by file: several chapters may include one snippet, and its
+    // findings are reported once.
+    let mut included: std::collections::BTreeMap<PathBuf, (String, Vec<Diagnostic>)> =
+        Default::default();
     let mut results = results.into_iter();
     book.for_each_chapter_mut(|ch| {
         if ch.source_path.is_none() {
             return;
         }
-        let Some(done) = results.next() else {
+        let Some(mut done) = results.next() else {
             return;
         };
+        for (file, text, diags) in std::mem::take(&mut done.included) {
+            let entry = included.entry(file).or_insert_with(|| (text, Vec::new()));
+            for d in diags {
+                if !entry.1.contains(&d) {
+                    entry.1.push(d);
+                }
+            }
+        }
         if let Some(title) = done.title {
             ch.name = title;
         }
@@ -203,6 +222,14 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         });
     });
     add_duplicate_guids(&mut outcome.files, &guids);
+    for (file, (text, mut diagnostics)) in included {
+        let source = SparseSource::for_report(&text, &mut diagnostics, None);
+        outcome.files.push(FileReport {
+            path: display_path(&src_dir, &crate::include::normalize(&file)),
+            source,
+            diagnostics,
+        });
+    }
     outcome.files.retain(|f| !f.diagnostics.is_empty());
     for f in &mut outcome.files {
         f.sort();
@@ -226,19 +253,51 @@ struct Done {
     title: Option<String>,
     guid: Option<Node>,
     diagnostics: Vec<Diagnostic>,
+    /// Findings in text that `{{#include}}` brought in: the file (relative to `src`), its
+    /// text, the findings there.
+    included: Vec<(PathBuf, String, Vec<Diagnostic>)>,
 }
 
 impl Done {
-    fn new(path: String, source: String, mut result: pipeline::ChapterResult) -> Done {
+    /// `source` is the chapter as mdBook handed it over (links expanded); `source_path`, its
+    /// file under `src_root`.
+    fn new(
+        path: String,
+        source: String,
+        mut result: pipeline::ChapterResult,
+        src_root: &Path,
+        source_path: &Path,
+    ) -> Done {
         let mut guid = result
             .front_matter
             .as_ref()
             .and_then(|fm| fm.get("guid"))
             .cloned();
+        // A chapter with findings is read from disk to report them where they were written:
+        // with `{{#include}}` links, the expanded chapter's lines are not the source's (see
+        // `include`). Chapters without findings, nearly all of them, cost no read.
+        let mut written = None;
+        let mut included = Vec::new();
+        if !result.diagnostics.is_empty()
+            && let Ok(disk) = std::fs::read_to_string(src_root.join(source_path))
+        {
+            let mut read = |p: &Path| std::fs::read_to_string(src_root.join(p)).ok();
+            if let Some(placed) = crate::include::place(
+                source_path,
+                disk,
+                &source,
+                &mut result.diagnostics,
+                guid.as_mut().map(|g| &mut g.span),
+                &mut read,
+            ) {
+                written = Some(placed.source);
+                included = placed.included;
+            }
+        }
         // Only the lines a report can point at are kept, see `SparseSource`.
         let report_source = (!result.diagnostics.is_empty() || guid.is_some()).then(|| {
             SparseSource::for_report(
-                &source,
+                written.as_deref().unwrap_or(&source),
                 &mut result.diagnostics,
                 guid.as_mut().map(|g| &mut g.span),
             )
@@ -257,6 +316,7 @@ impl Done {
             title: result.title.take(),
             guid,
             diagnostics: result.diagnostics,
+            included,
         }
     }
 }

@@ -164,3 +164,91 @@ fn broken_protocol_input_is_a_clear_error() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// Text pulled in with `{{#include}}`: the build reports a repair at the included file's own
+/// line (and the chapter's findings after an include at the chapter's own line, not the
+/// expanded one); `check` and `fix` on the book cover the included file, so every warning
+/// the build prints can be cleared with the tool. An include inside a code block is code.
+#[test]
+fn included_text_is_reported_where_it_was_written_and_fixed_there() {
+    let dir = tempfile::tempdir().unwrap();
+    write_book(dir.path(), "");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src/parts")).unwrap();
+    std::fs::write(
+        root.join("src/intro.md"),
+        "# Release notes\n\nWritten by hand.\n\n{{#include parts/changes.md}}\n\nThe cafÃ© closes at noon.\n\n```text\n{{#include parts/raw.txt}}\n```\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/parts/changes.md"),
+        "- Faster start.\n- Letâ€™s not forget the export.\n- Smaller files.\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/parts/raw.txt"), "log: donâ€™t touch\n").unwrap();
+
+    let build = || {
+        let out = Command::new(mdbook())
+            .arg("build")
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = build();
+    assert!(stderr.contains("src/parts/changes.md:2:"), "{stderr}");
+    assert!(stderr.contains("src/intro.md:7:"), "{stderr}");
+    assert!(!stderr.contains("raw.txt"), "code is left alone: {stderr}");
+    let html = std::fs::read_to_string(root.join("book/intro.html")).unwrap();
+    assert!(html.contains("Let’s not forget"), "repaired in the page");
+
+    let check = Command::new(POLISH)
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let places: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap();
+            let short = file.rsplit('/').take(2).collect::<Vec<_>>().join("<");
+            format!("{short}:{} {}", d["line"], d["code"].as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        places.contains(&"intro.md<src:7 PL401".to_string()),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&"changes.md<parts:2 PL401".to_string()),
+        "{places:?}"
+    );
+    assert_eq!(places.len(), 2, "{places:?}");
+
+    let fix = Command::new(POLISH).arg("fix").arg(root).output().unwrap();
+    assert!(
+        fix.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fix.stderr)
+    );
+    let changes = std::fs::read_to_string(root.join("src/parts/changes.md")).unwrap();
+    assert_eq!(
+        changes,
+        "- Faster start.\n- Let’s not forget the export.\n- Smaller files.\n"
+    );
+    let raw = std::fs::read_to_string(root.join("src/parts/raw.txt")).unwrap();
+    assert_eq!(
+        raw, "log: donâ€™t touch\n",
+        "an include in code is not prose"
+    );
+    let stderr = build();
+    assert!(!stderr.contains("PL401"), "nothing left to clear: {stderr}");
+}

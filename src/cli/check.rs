@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
+use crate::include;
 use crate::pipeline::{self, ChapterInput, Settings};
 use crate::preprocessor::{Laps, add_duplicate_guids, settings_for};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
@@ -113,10 +114,12 @@ struct Checked {
     /// The `guid` value, for the cross-file duplicate rule. Only this node is kept: the rest
     /// of the front matter tree is freed on the worker thread, not serially afterwards.
     guid: Option<Node>,
+    /// Files a book chapter pulls in with `{{#include}}` outside code.
+    includes: Vec<std::path::PathBuf>,
 }
 
-/// Checks one file.
-fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
+/// Checks one file. `require` says whether it must have front matter.
+fn check_file(t: &Target, settings: &Settings, require: bool) -> Checked {
     let source = match read_source(&t.path) {
         Ok(s) => s,
         Err(bad) => {
@@ -128,6 +131,7 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
                     diagnostics: vec![d],
                 },
                 guid: None,
+                includes: Vec::new(),
             };
         }
     };
@@ -136,9 +140,17 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
         // `check` runs with `diagnostics_only`, which builds no HTML and so needs no ids.
         id_prefix: "",
         html: true,
-        require_front_matter: cfg.require_front_matter.applies_to(&t.rel),
+        require_front_matter: require,
     };
     let mut result = pipeline::process(input, settings);
+    // What the build puts into this chapter with `{{#include}}` is checked too, so that every
+    // finding the build prints can be found and fixed from the command line.
+    let includes = match t.book {
+        Some(_) => include::included_files(&t.path, &source, settings.parse, &mut |p| {
+            std::fs::read_to_string(p).ok()
+        }),
+        None => Vec::new(),
+    };
     let mut guid = result.front_matter.and_then(|fm| fm.get("guid").cloned());
     // The report keeps only the lines its findings and the guid are on (a shared guid, PL210,
     // is found after every file is read): a 5,000-chapter book is held in a few MB instead
@@ -155,6 +167,42 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
             diagnostics: result.diagnostics,
         },
         guid,
+        includes,
+    }
+}
+
+/// The files that the checked chapters include and that are not targets themselves, each
+/// once, as targets of the including chapter's book, in a stable order.
+pub(crate) fn included_targets<T>(targets: &[Target], checked: &[T]) -> Vec<Target>
+where
+    T: AsRef<[std::path::PathBuf]>,
+{
+    let mut seen: std::collections::HashSet<std::path::PathBuf> = targets
+        .iter()
+        .map(|t| include::normalize(&t.path))
+        .collect();
+    let mut out = Vec::new();
+    for (t, c) in targets.iter().zip(checked) {
+        for p in c.as_ref() {
+            let p = include::normalize(p);
+            if seen.insert(p.clone()) {
+                let display = p.to_string_lossy().replace('\\', "/");
+                out.push(Target {
+                    rel: display.clone(),
+                    display,
+                    path: p,
+                    book: t.book,
+                });
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+impl AsRef<[std::path::PathBuf]> for Checked {
+    fn as_ref(&self) -> &[std::path::PathBuf] {
+        &self.includes
     }
 }
 
@@ -212,9 +260,30 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 Some(i) => (&per_book[i], &inputs.books[i].config),
                 None => (&loose, &loose_cfg),
             };
-            check_file(t, settings, cfg)
+            check_file(t, settings, cfg.require_front_matter.applies_to(&t.rel))
         })
         .collect();
+    let snippets = included_targets(&inputs.targets, &checked);
+    // An included file is not a chapter: no front matter is required of it or validated in
+    // it (the build never sees front matter there); repairs and table notes apply as in the
+    // chapter that includes it.
+    let snippet_settings: Vec<Settings> = per_book
+        .iter()
+        .map(|s| Settings {
+            schema: None,
+            ..s.clone()
+        })
+        .collect();
+    let mut checked = checked;
+    checked.extend(
+        snippets
+            .par_iter()
+            .map(|t| {
+                let settings = t.book.map_or(&loose, |i| &snippet_settings[i]);
+                check_file(t, settings, false)
+            })
+            .collect::<Vec<_>>(),
+    );
     laps.lap("checked");
     let mut files = Vec::with_capacity(checked.len());
     let mut guids = Vec::new();

@@ -11,10 +11,11 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::cli::check::read_source;
-use crate::cli::inputs;
+use crate::cli::check::{included_targets, read_source};
+use crate::cli::inputs::{self, Target};
 use crate::config::{self, Config};
 use crate::encoding;
+use crate::include;
 use crate::report::{self, FileReport, Format};
 
 /// Arguments of `fix`.
@@ -106,50 +107,67 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
     let mut changed = 0usize;
     let mut failed = 0usize;
     let mut reports = Vec::new();
-    for t in &inputs.targets {
-        let (cfg, parse) = match t.book {
-            Some(i) => (
-                &inputs.books[i].config,
-                config::parse_options(&inputs.books[i].book_config),
-            ),
-            None => (&loose, Default::default()),
-        };
-        let source = match read_source(&t.path) {
-            Ok(s) => s,
-            Err(bad) => {
-                let (source, d) = *bad;
-                failed += 1;
-                reports.push(FileReport {
-                    path: t.display.clone(),
-                    source,
-                    diagnostics: vec![d],
-                });
-                continue;
-            }
-        };
-        let (outcome, mut report) = fix_source(&source, cfg, parse);
-        report.path = t.display.clone();
-        let FixOutcome::Changed(new) = outcome else {
-            continue;
-        };
-        changed += 1;
-        if args.dry_run {
-            print!("{}", unified_diff(&t.display, &source, &new));
-        } else if args.check {
-            reports.push(report);
-        } else {
-            match write_atomically(&t.path, &new) {
-                Ok(()) => eprintln!(
-                    "mdbook-polish: fixed {} ({} repair(s))",
-                    t.display,
-                    report.diagnostics.len()
+    // Chapters first, then what they pull in with `{{#include}}` outside code (the build
+    // repairs that text too, so `fix` must be able to), then what those include.
+    let mut includes: Vec<Vec<PathBuf>> = Vec::with_capacity(inputs.targets.len());
+    let mut round = inputs.targets.clone();
+    let mut done: Vec<Target> = Vec::new();
+    while !round.is_empty() {
+        for t in &round {
+            let (cfg, parse) = match t.book {
+                Some(i) => (
+                    &inputs.books[i].config,
+                    config::parse_options(&inputs.books[i].book_config),
                 ),
-                Err(e) => {
+                None => (&loose, Default::default()),
+            };
+            let source = match read_source(&t.path) {
+                Ok(s) => s,
+                Err(bad) => {
+                    let (source, d) = *bad;
                     failed += 1;
-                    eprintln!("mdbook-polish: error: {e:#}");
+                    reports.push(FileReport {
+                        path: t.display.clone(),
+                        source,
+                        diagnostics: vec![d],
+                    });
+                    includes.push(Vec::new());
+                    continue;
+                }
+            };
+            includes.push(match t.book {
+                Some(_) => include::included_files(&t.path, &source, parse, &mut |p| {
+                    std::fs::read_to_string(p).ok()
+                }),
+                None => Vec::new(),
+            });
+            let (outcome, mut report) = fix_source(&source, cfg, parse);
+            report.path = t.display.clone();
+            let FixOutcome::Changed(new) = outcome else {
+                continue;
+            };
+            changed += 1;
+            if args.dry_run {
+                print!("{}", unified_diff(&t.display, &source, &new));
+            } else if args.check {
+                reports.push(report);
+            } else {
+                match write_atomically(&t.path, &new) {
+                    Ok(()) => eprintln!(
+                        "mdbook-polish: fixed {} ({} repair(s))",
+                        t.display,
+                        report.diagnostics.len()
+                    ),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("mdbook-polish: error: {e:#}");
+                    }
                 }
             }
         }
+        done.extend(std::mem::take(&mut round));
+        // Files already fixed are never listed again, so this ends (each file once).
+        round = included_targets(&done, &includes);
     }
     if !reports.is_empty() {
         eprint!("{}", report::render(Format::Human, &reports, false));
@@ -159,10 +177,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
     } else {
         "changed"
     };
-    eprintln!(
-        "mdbook-polish: {verb} {changed} of {} file(s)",
-        inputs.targets.len()
-    );
+    eprintln!("mdbook-polish: {verb} {changed} of {} file(s)", done.len());
     Ok(if failed > 0 || (args.check && changed > 0) {
         ExitCode::from(1)
     } else {
