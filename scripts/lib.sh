@@ -1,13 +1,90 @@
-# Shared by the scripts in this folder: make sure the tools the project needs are installed.
-# Everything here installs from the public registries, so a fresh machine needs only Rust.
+# Shared by the scripts in this folder: make sure the tools the project needs are there, and
+# say exactly what is missing when they cannot be installed from here.
+#
+# mdBook goes into a project-local root (.tools/, ignored by git), never over a `mdbook` the
+# user already has (they may need mdBook 0.4 for other books). MDBOOK=/path/to/mdbook uses
+# a given binary instead (any 0.5.x), e.g. to test against another release.
 
 MDBOOK_VERSION=0.5.4
+TOOLS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools"
 
-# mdBook 0.5 on PATH (cargo's bin folder is added when needed).
-ensure_mdbook() {
+# Prints a step with the time it usually takes on the 2-core machine the project is built on.
+step() { # what [expected-duration]
+    if [ -n "${2:-}" ]; then
+        printf '\n==> %s (%s)\n' "$1" "$2" >&2
+    else
+        printf '\n==> %s\n' "$1" >&2
+    fi
+}
+
+# Stops the script with the exact command that would fix the problem.
+missing() { # what command
+    printf 'error: %s is missing. Install it with:\n    %s\nthen run this script again.\n' "$1" "$2" >&2
+    exit 2
+}
+
+# cargo on PATH (rustup puts it in ~/.cargo/bin, which a non-login shell may not have).
+ensure_cargo() {
     export PATH="$HOME/.cargo/bin:$PATH"
-    if ! mdbook --version 2>/dev/null | grep -q "v0\.5\."; then
-        echo "==> installing mdbook $MDBOOK_VERSION (cargo install, a few minutes once)" >&2
-        cargo install mdbook --version "$MDBOOK_VERSION" --locked --quiet
+    command -v cargo >/dev/null 2>&1 ||
+        missing "Rust (cargo)" "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh"
+}
+
+# mdBook 0.5 as `mdbook` on PATH: $MDBOOK if set, else the project-local copy (installed on
+# first use, a few minutes).
+ensure_mdbook() {
+    ensure_cargo
+    if [ -n "${MDBOOK:-}" ]; then
+        "$MDBOOK" --version 2>/dev/null | grep -q " v0\.5\." ||
+            { echo "error: MDBOOK=$MDBOOK is not mdBook 0.5.x" >&2; exit 2; }
+        local dir
+        dir=$(mktemp -d "${TMPDIR:-/tmp}/polish-mdbook.XXXXXX")
+        ln -s "$(command -v "$MDBOOK")" "$dir/mdbook"
+        export PATH="$dir:$PATH"
+        return
+    fi
+    if ! "$TOOLS_ROOT/bin/mdbook" --version 2>/dev/null | grep -q " v$MDBOOK_VERSION\$"; then
+        step "installing mdBook $MDBOOK_VERSION into $TOOLS_ROOT (once)" "about 5 minutes"
+        cargo install mdbook --version "$MDBOOK_VERSION" --locked --quiet --root "$TOOLS_ROOT"
+    fi
+    export PATH="$TOOLS_ROOT/bin:$PATH"
+    # The end-to-end tests read MDBOOK; point them at the same binary.
+    export MDBOOK="$TOOLS_ROOT/bin/mdbook"
+}
+
+# Root or sudo for apt-get, or nothing (then the caller reports the command instead).
+apt_prefix() {
+    if [ "$(id -u)" -eq 0 ]; then
+        echo ""
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        echo "sudo"
+    else
+        return 1
+    fi
+}
+
+# Installs Debian packages when this is Debian and we may; otherwise stops with the command.
+apt_install() { # what package...
+    local what=$1
+    shift
+    local prefix
+    if command -v apt-get >/dev/null 2>&1 && prefix=$(apt_prefix); then
+        step "installing $* with apt-get" "about 1 minute"
+        $prefix apt-get update -qq && $prefix apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    else
+        missing "$what" "sudo apt-get install -y $* (or your system's package for it)"
+    fi
+}
+
+# Node.js >= 18 with npm, and Chromium, for the browser checks.
+ensure_browser_prereqs() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        apt_install "Node.js 18+ with npm" nodejs npm
+    fi
+    local major
+    major=$(node -e 'console.log(process.versions.node.split(".")[0])')
+    [ "$major" -ge 18 ] || missing "Node.js 18 or newer (found $(node --version))" "see https://nodejs.org/en/download"
+    if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+        apt_install "Chromium" chromium
     fi
 }
