@@ -753,7 +753,9 @@ mod repair_first_tests {
         let src = "---\nsummary: Letâ€™s talk\nplatform-version: o11\n---\n\n# T\n";
         let settings = Settings {
             repair: Some(RepairOptions::default()),
-            schema: Some(Arc::new(Schema::embedded())),
+            schema: Some(Arc::new(
+                Schema::from_str(r#"{"required": ["guid"]}"#, "needs-guid.json").unwrap(),
+            )),
             header: Some(HeaderConfig::default()),
             ..Settings::default()
         };
@@ -778,7 +780,7 @@ mod repair_first_tests {
             .find(|d| d.code == "PL401")
             .expect("repair reported");
         assert_eq!(LineIndex::new(src).line_col(repair.span.start), (2, 13));
-        // The embedded schema requires guid and locale: validation ran on the repaired block.
+        // The schema requires a guid: validation ran on the repaired block.
         assert!(
             r.diagnostics.iter().any(|d| d.code == "PL204"),
             "{:?}",

@@ -603,7 +603,8 @@ fn type_words(schema: &Json) -> String {
         }
         .to_string()
     };
-    let t = if schema.is_string() {
+    // The error's schema path ends at `type` itself: a name, or a list of names.
+    let t = if schema.is_string() || schema.is_array() {
         Some(schema)
     } else {
         schema.get("type")
@@ -998,10 +999,25 @@ mod tests {
         assert_eq!(Schema::default().json(), Schema::embedded().json());
     }
 
+    /// A team schema: required keys, a vocabulary, no extra keys.
+    fn team() -> Schema {
+        Schema::from_str(
+            r#"{"type": "object", "required": ["summary", "guid", "locale"],
+                "additionalProperties": false,
+                "properties": {
+                  "summary": {"type": "string"}, "guid": {"type": "string"},
+                  "locale": {"type": "string"},
+                  "coverage-type": {"type": "array",
+                    "items": {"type": "string", "enum": ["apply", "evaluate"]}}}}"#,
+            "team.json",
+        )
+        .unwrap()
+    }
+
     #[test]
     fn one_report_per_value() {
-        let src = "---\nsummary: s\nguid: 0f8fad5b-d9cb-469f-a165-70867728950e\nlocale: en-us\ncoverage-type: [3]\n---\n";
-        let d = check(&Schema::embedded(), src);
+        let src = "---\nsummary: s\nguid: g\nlocale: en-us\ncoverage-type: [3]\n---\n";
+        let d = check(&team(), src);
         assert_eq!(codes(&d), ["PL201"]);
         assert!(
             d[0].message.contains("expected string, found integer 3"),
@@ -1012,9 +1028,8 @@ mod tests {
 
     #[test]
     fn typo_of_required_key_is_one_report() {
-        let src =
-            "---\nSummary: s\nguid: 0f8fad5b-d9cb-469f-a165-70867728950e\nlocale: en-us\n---\n";
-        let d = check(&Schema::embedded(), src);
+        let src = "---\nSummary: s\nguid: g\nlocale: en-us\n---\n";
+        let d = check(&team(), src);
         assert_eq!(codes(&d), ["PL203"]);
         assert_eq!(&src[d[0].span.clone()], "Summary");
         assert_eq!(
@@ -1026,8 +1041,50 @@ mod tests {
     #[test]
     fn empty_block_reports_missing_keys() {
         let src = "---\n---\n";
-        let d = check(&Schema::embedded(), src);
+        let d = check(&team(), src);
         assert_eq!(codes(&d), ["PL204", "PL204", "PL204"]);
+        assert!(check(&Schema::embedded(), src).is_empty());
+    }
+
+    /// The embedded schema has no vocabulary for did-you-mean to offer: no `enum`, no `const`
+    /// but the empty text, no pattern made of plain-word alternatives, nothing required and
+    /// no key forbidden.
+    #[test]
+    fn embedded_schema_holds_no_vocabulary() {
+        fn walk(v: &Json, out: &mut Vec<String>) {
+            match v {
+                Json::Object(m) => {
+                    if m.contains_key("enum") {
+                        out.push(format!("enum in {v}"));
+                    }
+                    if let Some(c) = m
+                        .get("const")
+                        .filter(|c| *c != &Json::String(String::new()))
+                    {
+                        out.push(format!("const {c}"));
+                    }
+                    if let Some(p) = m.get("pattern").and_then(Json::as_str)
+                        && !pattern_alternatives(p).is_empty()
+                    {
+                        out.push(format!("word alternatives in {p}"));
+                    }
+                    for key in ["required", "additionalProperties", "propertyNames"] {
+                        if m.contains_key(key) {
+                            out.push(format!("`{key}` in {v}"));
+                        }
+                    }
+                    m.values().for_each(|c| walk(c, out));
+                }
+                Json::Array(a) => a.iter().for_each(|c| walk(c, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(Schema::embedded().json(), &mut found);
+        assert!(found.is_empty(), "{found:#?}");
+        // And a stale value of some team's vocabulary gets neither an error nor a suggestion.
+        let src = "---\naudience: [Architect, fullstack developers]\ncoverage-type: [aply]\n---\n";
+        assert!(check(&Schema::embedded(), src).is_empty());
     }
 
     #[test]
