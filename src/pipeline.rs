@@ -40,6 +40,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Whether the schema in use has required keys (then, by default, every chapter must
+    /// have front matter: see [`crate::config::Require`]).
+    pub fn schema_requires_keys(&self) -> bool {
+        self.schema
+            .as_ref()
+            .is_some_and(|s| !s.required_keys().is_empty())
+    }
+
     /// Every job on with its default options: repair, the embedded schema, the header and
     /// comparison components, mdBook's default parser flags. What `book.toml` gives with no
     /// `[preprocessor.polish]` options; the shared setting of the hostile-input tests, the
@@ -124,6 +132,7 @@ fn process_inner(
     } else {
         frontmatter::Extracted::default()
     };
+    let near_miss = fm.block.is_none() && !fm.diagnostics.is_empty();
     later.extend(fm.diagnostics);
     let body_start = match &fm.block {
         Some(block) => {
@@ -133,17 +142,9 @@ fn process_inner(
         }
         None => 0,
     };
-    if fm.block.is_none() && input.require_front_matter {
-        later.push(
-            Diagnostic::error(
-                MISSING_FRONT_MATTER,
-                0..0,
-                "this chapter has no front matter",
-            )
-            .with_help(
-                "start the file with a `---` line, the YAML fields, and a closing `---` line",
-            ),
-        );
+    // A fence near miss (PL101-PL107) already says why no block was read: one report.
+    if fm.block.is_none() && !near_miss && input.require_front_matter {
+        later.push(missing_front_matter(settings.schema.as_deref()));
     }
     if let Some(data) = &fm.data {
         if let Some(schema) = &settings.schema {
@@ -227,6 +228,26 @@ fn process_inner(
         data
     });
     (out, shared_used)
+}
+
+/// PL106, naming the keys the schema requires, when it does.
+fn missing_front_matter(schema: Option<&Schema>) -> Diagnostic {
+    let keys: Vec<String> = schema
+        .map(Schema::required_keys)
+        .unwrap_or_default()
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect();
+    let message = if keys.is_empty() {
+        "this chapter has no front matter".to_string()
+    } else {
+        let shown = keys.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+        let more = if keys.len() > 6 { ", ..." } else { "" };
+        format!("this chapter has no front matter, and the schema requires {shown}{more}")
+    };
+    Diagnostic::error(MISSING_FRONT_MATTER, 0..0, message).with_help(
+        "start the file with a `---` line, the YAML fields, and a closing `---` line; if this page needs none, exclude it in book.toml: `require-front-matter = [\"!path/of/page.md\"]`",
+    )
 }
 
 /// Whether the chapter ends its lines with CRLF (judged by its first line break): what we

@@ -171,7 +171,9 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
                 source: &content,
                 id_prefix: &prefix,
                 html,
-                require_front_matter: cfg.require_front_matter.applies_to(&rel),
+                require_front_matter: cfg
+                    .require_front_matter
+                    .applies_to(&rel, settings.schema_requires_keys()),
             };
             let result = pipeline::process(input, &settings);
             Done::new(display_path(&src_dir, &source_path), content, result)

@@ -136,7 +136,9 @@ fn check_file(t: &Target, settings: &Settings, cfg: &Config) -> Checked {
         // `check` runs with `diagnostics_only`, which builds no HTML and so needs no ids.
         id_prefix: "",
         html: true,
-        require_front_matter: cfg.require_front_matter.applies_to(&t.rel),
+        require_front_matter: cfg
+            .require_front_matter
+            .applies_to(&t.rel, settings.schema_requires_keys()),
     };
     let mut result = pipeline::process(input, settings);
     let mut guid = result.front_matter.and_then(|fm| fm.get("guid").cloned());

@@ -174,6 +174,16 @@ impl Schema {
         &self.json
     }
 
+    /// The keys the schema's root `required` lists (a root `$ref` within the schema is
+    /// followed once). A chapter without front matter lacks them all.
+    pub fn required_keys(&self) -> Vec<&str> {
+        let root = self.resolve_ref(&self.json).unwrap_or(&self.json);
+        root.get("required")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default()
+    }
+
     /// Validates `root` (parsed from `src`). Spans point into `src`.
     pub fn validate(&self, root: &Node, src: &str) -> Vec<Diagnostic> {
         // An empty block is "no fields", not "a null document".
