@@ -127,7 +127,7 @@ fn process_inner(
 
     // 2. Front matter: find, parse, validate; hide it for every renderer.
     let mut edits: Vec<Edit> = Vec::new();
-    let fm = if might_have_front_matter(text) {
+    let fm = if might_have_front_matter_or_near_miss(text) {
         frontmatter::extract(text, &settings.limits)
     } else {
         frontmatter::Extracted::default()
@@ -515,11 +515,17 @@ fn head_end(text: &str, block: &frontmatter::Block) -> usize {
 }
 
 /// Cheap pre-check: only a chapter that starts (after an optional BOM and blank lines or a
-/// comment) with `-` can have front matter or a front matter near miss worth parsing.
+/// comment) with `-` can have front matter worth parsing.
 fn might_have_front_matter(text: &str) -> bool {
     let t = text.strip_prefix('\u{feff}').unwrap_or(text);
     let t = t.trim_start_matches(['\n', '\r', ' ', '\t']);
     t.starts_with("---") || t.starts_with("<!--")
+}
+
+/// [`might_have_front_matter`], or a `---` line near the top that could open a block placed
+/// below a heading or text (PL104): the chapters worth looking at for front matter findings.
+fn might_have_front_matter_or_near_miss(text: &str) -> bool {
+    might_have_front_matter(text) || frontmatter::split::might_be_misplaced(text)
 }
 
 /// Length of the blank lines at the start of `text`.
@@ -679,6 +685,62 @@ mod tests {
         );
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].code, MISSING_FRONT_MATTER);
+        assert_eq!(r.diagnostics[0].message, "this chapter has no front matter");
+    }
+
+    /// A misplaced or mis-fenced block is reported as itself (found past the pre-check, in
+    /// `check` and in a build alike), and not a second time as missing front matter; an
+    /// empty file lacks front matter and names what the schema requires.
+    #[test]
+    fn fence_near_misses_are_found_and_reported_once() {
+        let schema = Schema::from_str(r#"{"required": ["summary", "guid"]}"#, "s.json").unwrap();
+        let settings = Settings {
+            schema: Some(Arc::new(schema)),
+            ..Settings::default()
+        };
+        assert!(settings.schema_requires_keys());
+        for (src, code) in [
+            (
+                "# Title\n\n---\nsummary: s\nguid: g\n---\n\nBody.\n",
+                "PL104",
+            ),
+            ("----\nsummary: s\nguid: g\n----\n\n# Title\n", "PL107"),
+            ("", MISSING_FRONT_MATTER),
+        ] {
+            for diagnostics_only in [false, true] {
+                let settings = Settings {
+                    diagnostics_only,
+                    ..settings.clone()
+                };
+                let r = process(
+                    ChapterInput {
+                        require_front_matter: true,
+                        ..input(src)
+                    },
+                    &settings,
+                );
+                let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+                assert_eq!(codes, [code], "{src:?}");
+            }
+        }
+        let r = process(
+            ChapterInput {
+                require_front_matter: true,
+                ..input("")
+            },
+            &settings,
+        );
+        assert_eq!(
+            r.diagnostics[0].message,
+            "this chapter has no front matter, and the schema requires `summary`, `guid`"
+        );
+        assert!(
+            r.diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("require-front-matter")
+        );
     }
 }
 

@@ -37,7 +37,11 @@ fn chapter(i: usize) -> String {
          platform-version: {}\n{}audience:\n  - {}\n  - {}\n{helpids}",
         0x1000_0000 + i,
         i,
-        if i.is_multiple_of(4) { "pt-br" } else { "en-us" },
+        if i.is_multiple_of(4) {
+            "pt-br"
+        } else {
+            "en-us"
+        },
         versions[i % 3],
         figma[i % 3],
         roles[i % 4],
