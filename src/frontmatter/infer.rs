@@ -69,7 +69,7 @@ impl Vocab {
             }
             if v.chars().count() > MAX_WORD {
                 self.close_open(format!(
-                    "a value is longer than {MAX_WORD} characters, which makes it prose, not a word of a vocabulary"
+                    "a value is longer than {MAX_WORD} characters, too long for a word of a vocabulary"
                 ));
                 return;
             }
@@ -736,7 +736,10 @@ mod tests {
         let pages = vec![json!({ "summary": long }), json!({ "summary": long })];
         let s = infer(&pages);
         assert!(s["properties"]["summary"].get("enum").is_none());
-        assert!(comment(&s, "summary").contains("prose"), "{s:#}");
+        assert!(
+            comment(&s, "summary").contains("too long for a word"),
+            "{s:#}"
+        );
         accepts_all(&s, &pages);
         // A short sentence with a comma is prose too, not a comma list of two clauses.
         let short = "Plan it, then do it.";
