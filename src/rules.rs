@@ -116,6 +116,11 @@ pub const RULES: &[Rule] = &[
         title: "a custom YAML tag is ignored",
     },
     Rule {
+        code: "PL121",
+        name: "key-near-miss",
+        title: "a key the schema does not list but allows, spelt like one it lists (`Tags`, `sumary`)",
+    },
+    Rule {
         code: "PL201",
         name: "wrong-type",
         title: "a value has the wrong type",

@@ -389,3 +389,39 @@ fn embedded_schema_still_checks_shapes_and_formats() {
         "{d:#?}"
     );
 }
+
+/// Key typos under a schema that allows other keys (the embedded one) are warnings with a
+/// suggestion; under a schema that refuses them they are PL203 errors, not both.
+#[test]
+fn key_near_misses_are_warnings_where_other_keys_are_allowed() {
+    let src = "---\nSumary: s\nTags: [a]\noutsystems_tools: [x]\nGUID: 6d1f0c3e-88a2-4c57-b1e9-0a4f7e2d9c15\n\
+               reviewed-by: docs guild\ntopics: [x]\n---\n";
+    let d = validate(&Schema::embedded(), src);
+    let got: Vec<(&str, &str, &str)> = d
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                &src[d.span.clone()],
+                d.help.as_deref().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 5, "{d:#?}");
+    for (code, key, help) in &got {
+        assert_eq!(*code, "PL121");
+        assert!(help.starts_with("did you mean `"), "{key}: {help}");
+    }
+    assert_eq!(got[0].1, "Sumary");
+    assert!(got[0].2.starts_with("did you mean `summary`?"));
+    assert!(got[2].2.starts_with("did you mean `outsystems-tools`?"));
+    assert_eq!(d[0].severity, mdbook_polish::diagnostic::Severity::Warning);
+    // `reviewed-by` is like nothing listed: silent. `topics` is `topic` plus an `s`: warned.
+    assert_eq!(got[4].1, "topics");
+    // A team schema that refuses other keys reports PL203 only.
+    let d = validate(
+        &team(),
+        "---\nsummary: s\nguid: 6d1f0c3e-88a2-4c57-b1e9-0a4f7e2d9c15\nlocale: en-us\nTags: [a]\n---\n",
+    );
+    assert_eq!(codes(&d), ["PL203"], "{d:#?}");
+}

@@ -22,6 +22,10 @@
 //! - `PL207` — any other constraint: lengths, item counts, ranges, `uniqueItems`, `not`, ...
 //! - `PL208` — the schema could not be evaluated at this value (regex engine limit, broken
 //!   `$ref`): a warning, the value was not judged.
+//! - `PL121` — a top-level key the schema does not list but allows (no
+//!   `additionalProperties: false`), spelt like one it lists (`Tags`, `sumary`,
+//!   `outsystems_tools`): a warning with did-you-mean. Under the embedded schema, which
+//!   allows other keys, this is how key typos are still caught.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -191,10 +195,11 @@ impl Schema {
             Value::Null => Json::Object(serde_json::Map::new()),
             _ => root.to_json(),
         };
+        let near_misses = self.near_miss_keys(root);
         // Most chapters are valid: `is_valid` stops at the first failure and builds no error
         // values, so the explaining pass below only runs for a chapter that has findings.
         if self.validator.is_valid(&instance) {
-            return Vec::new();
+            return near_misses;
         }
         let mut found: Vec<Finding> = Vec::new();
         for error in self.validator.iter_errors(&instance) {
@@ -229,7 +234,50 @@ impl Schema {
                 out.push(f.diagnostic);
             }
         }
+        out.extend(near_misses);
         out.sort_by_key(|d| (d.span.start, d.code));
+        out
+    }
+
+    /// PL121: top-level keys the schema allows without listing them, spelt like a key it
+    /// lists. Nothing when the schema refuses other keys (PL203 reports them) or matches keys
+    /// by pattern (a pattern may be what admits the key).
+    fn near_miss_keys(&self, root: &Node) -> Vec<Diagnostic> {
+        let schema = self.resolve_ref(&self.json).unwrap_or(&self.json);
+        let refuses = |k: &str| schema.get(k).is_some_and(|v| v == &Json::Bool(false));
+        if refuses("additionalProperties")
+            || refuses("unevaluatedProperties")
+            || schema.get("patternProperties").is_some()
+        {
+            return Vec::new();
+        }
+        let (Some(known), Value::Map(entries)) = (
+            schema.get("properties").and_then(Json::as_object),
+            &root.value,
+        ) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for e in entries {
+            let Some(key) = e.key.scalar_text() else {
+                continue;
+            };
+            if known.contains_key(&key) {
+                continue;
+            }
+            if let Some(s) = super::suggest::closest(&key, known.keys().map(String::as_str)) {
+                out.push(
+                    Diagnostic::warning(
+                        "PL121",
+                        e.key.span.clone(),
+                        format!("key `{key}` is not one the schema lists, but `{s}` is"),
+                    )
+                    .with_help(format!(
+                        "did you mean `{s}`? (the schema allows other keys, so this is a warning; a schema with `additionalProperties: false` makes it an error)"
+                    )),
+                );
+            }
+        }
         out
     }
 
