@@ -24,29 +24,57 @@ pub enum OnFailure {
     Error,
 }
 
-/// `require-front-matter`: off, on, or on for the chapters matching globs (`!` negates).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+/// `require-front-matter`: which chapters must start with front matter.
+///
+/// By default (`"auto"`) that follows the schema: when it has `required` keys, a chapter
+/// without front matter lacks them all, so every chapter must have some, as in the
+/// Ajv-based checkers teams use. Pages for which that is fine are excluded by name
+/// (`["!index.md", "!drafts/**"]`), never by silence. `SUMMARY.md` is never a chapter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Require {
+    /// Every chapter when the schema has required keys, else none (`"auto"`, the default).
+    #[default]
+    Auto,
     /// Everywhere or nowhere.
     All(bool),
-    /// Chapters whose source path matches; a glob starting with `!` excludes.
+    /// Chapters whose source path matches; a glob starting with `!` excludes. A list of
+    /// exclusions only means every other chapter.
     Globs(Vec<String>),
 }
 
-impl Default for Require {
-    fn default() -> Self {
-        Require::All(false)
+impl<'de> Deserialize<'de> for Require {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Globs(Vec<String>),
+            Word(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(b) => Ok(Require::All(b)),
+            Raw::Globs(g) => Ok(Require::Globs(g)),
+            Raw::Word(w) if w == "auto" => Ok(Require::Auto),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!(
+                "`require-front-matter` is `true`, `false`, `\"auto\"` or a list of globs, not `\"{w}\"`"
+            ))),
+        }
     }
 }
 
 impl Require {
-    /// Whether a chapter at `path` (relative to the book's `src`) must have front matter.
-    pub fn applies_to(&self, path: &str) -> bool {
+    /// Whether a chapter at `path` (relative to the book's `src`) must have front matter,
+    /// when the schema in use `schema_requires` keys.
+    pub fn applies_to(&self, path: &str, schema_requires: bool) -> bool {
+        if path.rsplit('/').next() == Some("SUMMARY.md") {
+            return false;
+        }
         match self {
+            Require::Auto => schema_requires,
             Require::All(b) => *b,
             Require::Globs(globs) => {
-                let mut included = false;
+                // Only exclusions: everything else is included.
+                let mut included = globs.iter().all(|g| g.starts_with('!'));
                 let mut excluded = false;
                 for g in globs {
                     let (neg, pat) = match g.strip_prefix('!') {
@@ -253,9 +281,36 @@ mod tests {
             c.unknown_keys().is_empty(),
             "mdBook's own keys are not ours to warn about"
         );
-        assert!(c.require_front_matter.applies_to("guide/intro.md"));
-        assert!(!c.require_front_matter.applies_to("guide/draft.md"));
-        assert!(!c.require_front_matter.applies_to("other.md"));
+        for schema_requires in [false, true] {
+            let r = &c.require_front_matter;
+            assert!(r.applies_to("guide/intro.md", schema_requires));
+            assert!(!r.applies_to("guide/draft.md", schema_requires));
+            assert!(!r.applies_to("other.md", schema_requires));
+        }
+    }
+
+    #[test]
+    fn require_front_matter_follows_the_schema_unless_told() {
+        let auto = Config::default().require_front_matter;
+        assert_eq!(auto, Require::Auto);
+        assert!(auto.applies_to("a.md", true));
+        assert!(!auto.applies_to("a.md", false));
+        // SUMMARY.md is never a chapter, whatever the setting.
+        assert!(!auto.applies_to("SUMMARY.md", true));
+        assert!(!Require::All(true).applies_to("sub/SUMMARY.md", true));
+        let parse = |v: serde_json::Value| {
+            Config::from_json(json!({ "require-front-matter": v })).map(|c| c.require_front_matter)
+        };
+        assert_eq!(parse(json!("auto")).unwrap(), Require::Auto);
+        assert_eq!(parse(json!(false)).unwrap(), Require::All(false));
+        assert!(!parse(json!(false)).unwrap().applies_to("a.md", true));
+        let e = parse(json!("always")).unwrap_err().to_string();
+        assert!(e.contains("not `\"always\"`"), "{e}");
+        // Exclusions only: every other chapter.
+        let only_not = parse(json!(["!index.md", "!drafts/**"])).unwrap();
+        assert!(only_not.applies_to("guide/a.md", false));
+        assert!(!only_not.applies_to("index.md", true));
+        assert!(!only_not.applies_to("drafts/x/y.md", true));
     }
 
     #[test]

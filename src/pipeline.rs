@@ -40,6 +40,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Whether the schema in use has required keys (then, by default, every chapter must
+    /// have front matter: see [`crate::config::Require`]).
+    pub fn schema_requires_keys(&self) -> bool {
+        self.schema
+            .as_ref()
+            .is_some_and(|s| !s.required_keys().is_empty())
+    }
+
     /// Every job on with its default options: repair, the embedded schema, the header and
     /// comparison components, mdBook's default parser flags. What `book.toml` gives with no
     /// `[preprocessor.polish]` options; the shared setting of the hostile-input tests, the
@@ -119,11 +127,12 @@ fn process_inner(
 
     // 2. Front matter: find, parse, validate; hide it for every renderer.
     let mut edits: Vec<Edit> = Vec::new();
-    let fm = if might_have_front_matter(text) {
+    let fm = if might_have_front_matter_or_near_miss(text) {
         frontmatter::extract(text, &settings.limits)
     } else {
         frontmatter::Extracted::default()
     };
+    let near_miss = fm.block.is_none() && !fm.diagnostics.is_empty();
     later.extend(fm.diagnostics);
     let body_start = match &fm.block {
         Some(block) => {
@@ -133,17 +142,9 @@ fn process_inner(
         }
         None => 0,
     };
-    if fm.block.is_none() && input.require_front_matter {
-        later.push(
-            Diagnostic::error(
-                MISSING_FRONT_MATTER,
-                0..0,
-                "this chapter has no front matter",
-            )
-            .with_help(
-                "start the file with a `---` line, the YAML fields, and a closing `---` line",
-            ),
-        );
+    // A fence near miss (PL101-PL107) already says why no block was read: one report.
+    if fm.block.is_none() && !near_miss && input.require_front_matter {
+        later.push(missing_front_matter(settings.schema.as_deref()));
     }
     if let Some(data) = &fm.data {
         if let Some(schema) = &settings.schema {
@@ -227,6 +228,26 @@ fn process_inner(
         data
     });
     (out, shared_used)
+}
+
+/// PL106, naming the keys the schema requires, when it does.
+fn missing_front_matter(schema: Option<&Schema>) -> Diagnostic {
+    let keys: Vec<String> = schema
+        .map(Schema::required_keys)
+        .unwrap_or_default()
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect();
+    let message = if keys.is_empty() {
+        "this chapter has no front matter".to_string()
+    } else {
+        let shown = keys.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+        let more = if keys.len() > 6 { ", ..." } else { "" };
+        format!("this chapter has no front matter, and the schema requires {shown}{more}")
+    };
+    Diagnostic::error(MISSING_FRONT_MATTER, 0..0, message).with_help(
+        "start the file with a `---` line, the YAML fields, and a closing `---` line; if this page needs none, exclude it in book.toml: `require-front-matter = [\"!path/of/page.md\"]`",
+    )
 }
 
 /// Whether the chapter ends its lines with CRLF (judged by its first line break): what we
@@ -494,11 +515,17 @@ fn head_end(text: &str, block: &frontmatter::Block) -> usize {
 }
 
 /// Cheap pre-check: only a chapter that starts (after an optional BOM and blank lines or a
-/// comment) with `-` can have front matter or a front matter near miss worth parsing.
+/// comment) with `-` can have front matter worth parsing.
 fn might_have_front_matter(text: &str) -> bool {
     let t = text.strip_prefix('\u{feff}').unwrap_or(text);
     let t = t.trim_start_matches(['\n', '\r', ' ', '\t']);
     t.starts_with("---") || t.starts_with("<!--")
+}
+
+/// [`might_have_front_matter`], or a `---` line near the top that could open a block placed
+/// below a heading or text (PL104): the chapters worth looking at for front matter findings.
+fn might_have_front_matter_or_near_miss(text: &str) -> bool {
+    might_have_front_matter(text) || frontmatter::split::might_be_misplaced(text)
 }
 
 /// Length of the blank lines at the start of `text`.
@@ -658,6 +685,62 @@ mod tests {
         );
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].code, MISSING_FRONT_MATTER);
+        assert_eq!(r.diagnostics[0].message, "this chapter has no front matter");
+    }
+
+    /// A misplaced or mis-fenced block is reported as itself (found past the pre-check, in
+    /// `check` and in a build alike), and not a second time as missing front matter; an
+    /// empty file lacks front matter and names what the schema requires.
+    #[test]
+    fn fence_near_misses_are_found_and_reported_once() {
+        let schema = Schema::from_str(r#"{"required": ["summary", "guid"]}"#, "s.json").unwrap();
+        let settings = Settings {
+            schema: Some(Arc::new(schema)),
+            ..Settings::default()
+        };
+        assert!(settings.schema_requires_keys());
+        for (src, code) in [
+            (
+                "# Title\n\n---\nsummary: s\nguid: g\n---\n\nBody.\n",
+                "PL104",
+            ),
+            ("----\nsummary: s\nguid: g\n----\n\n# Title\n", "PL107"),
+            ("", MISSING_FRONT_MATTER),
+        ] {
+            for diagnostics_only in [false, true] {
+                let settings = Settings {
+                    diagnostics_only,
+                    ..settings.clone()
+                };
+                let r = process(
+                    ChapterInput {
+                        require_front_matter: true,
+                        ..input(src)
+                    },
+                    &settings,
+                );
+                let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+                assert_eq!(codes, [code], "{src:?}");
+            }
+        }
+        let r = process(
+            ChapterInput {
+                require_front_matter: true,
+                ..input("")
+            },
+            &settings,
+        );
+        assert_eq!(
+            r.diagnostics[0].message,
+            "this chapter has no front matter, and the schema requires `summary`, `guid`"
+        );
+        assert!(
+            r.diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("require-front-matter")
+        );
     }
 }
 
@@ -753,7 +836,9 @@ mod repair_first_tests {
         let src = "---\nsummary: Letâ€™s talk\nplatform-version: o11\n---\n\n# T\n";
         let settings = Settings {
             repair: Some(RepairOptions::default()),
-            schema: Some(Arc::new(Schema::embedded())),
+            schema: Some(Arc::new(
+                Schema::from_str(r#"{"required": ["guid"]}"#, "needs-guid.json").unwrap(),
+            )),
             header: Some(HeaderConfig::default()),
             ..Settings::default()
         };
@@ -778,7 +863,7 @@ mod repair_first_tests {
             .find(|d| d.code == "PL401")
             .expect("repair reported");
         assert_eq!(LineIndex::new(src).line_col(repair.span.start), (2, 13));
-        // The embedded schema requires guid and locale: validation ran on the repaired block.
+        // The schema requires a guid: validation ran on the repaired block.
         assert!(
             r.diagnostics.iter().any(|d| d.code == "PL204"),
             "{:?}",

@@ -172,7 +172,9 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
                 source: &content,
                 id_prefix: &prefix,
                 html,
-                require_front_matter: cfg.require_front_matter.applies_to(&rel),
+                require_front_matter: cfg
+                    .require_front_matter
+                    .applies_to(&rel, settings.schema_requires_keys()),
             };
             let result = pipeline::process(input, &settings);
             Done::new(
@@ -697,7 +699,7 @@ mod tests {
             ));
         }
         let long = format!(
-            "---\nguid: {guid}\nlocale: en-us\naudiance: developers\n---\n\n# Title\n\n{body}Ça dit: Letâ€™s end here.\n"
+            "---\nguid: {guid}\nlocale: en-us\nfigma: javascript:go()\n---\n\n# Title\n\n{body}Ça dit: Letâ€™s end here.\n"
         );
         let short = format!("---\nguid: {guid}\n---\n\n# Short\n");
         let mut book = Book::new();
@@ -750,11 +752,11 @@ mod tests {
                 d["message"]
                     .as_str()
                     .unwrap_or_default()
-                    .contains("audiance")
+                    .contains("`figma`")
             })
             .map(|d| (d["line"].as_u64(), d["column"].as_u64()))
             .collect();
-        assert_eq!(unknown, [(Some(4), Some(1))]);
+        assert_eq!(unknown, [(Some(4), Some(8))]);
         let human = report::render(Format::Human, &outcome.files, false);
         assert!(
             human.contains(&format!("{mojibake_line} | Ça dit: Letâ€™s end here.")),

@@ -43,7 +43,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "PL104",
         name: "front-matter-not-at-start",
-        title: "a front-matter-shaped block does not start at byte 0",
+        title: "a front-matter-shaped block does not start at byte 0 (after blank lines, a comment, a heading or text)",
     },
     Rule {
         code: "PL105",
@@ -53,7 +53,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "PL106",
         name: "missing-front-matter",
-        title: "a chapter that must have front matter has none",
+        title: "a chapter has no front matter, and the schema requires keys (or `require-front-matter` names it)",
+    },
+    Rule {
+        code: "PL107",
+        name: "long-opening-fence",
+        title: "the opening fence has four or more dashes (`----`); the block is not read",
     },
     Rule {
         code: "PL110",
@@ -109,6 +114,11 @@ pub const RULES: &[Rule] = &[
         code: "PL120",
         name: "custom-tag",
         title: "a custom YAML tag is ignored",
+    },
+    Rule {
+        code: "PL121",
+        name: "key-near-miss",
+        title: "a key the schema does not list but allows, spelt like one it lists (`Tags`, `sumary`)",
     },
     Rule {
         code: "PL201",

@@ -36,15 +36,15 @@ fn findings_exit_one_and_point_at_file_line_col() {
     write(
         dir.path(),
         "docs/a.md",
-        "---\nsummary: ok\naudience:\n  - architect\n---\n# A\n",
+        "---\nsummary: ok\nlocale: en_us\n---\n# A\n",
     );
     polish()
         .current_dir(dir.path())
         .args(["check", "docs", "--color", "never"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("docs/a.md:4:5"))
-        .stdout(predicate::str::contains("did you mean `architects`?"));
+        .stdout(predicate::str::contains("docs/a.md:3:9"))
+        .stdout(predicate::str::contains("did you mean `en-us`?"));
 }
 
 #[test]
@@ -242,7 +242,7 @@ fn github_format_escapes_and_sarif_parses() {
     write(
         dir.path(),
         "d/we, ird: 100%.md",
-        "---\naudience: [architect]\n---\n",
+        "---\nfigma: javascript:go()\n---\n",
     );
     let out = polish()
         .current_dir(dir.path())
@@ -273,7 +273,7 @@ fn exclude_and_usage_errors() {
     write(
         dir.path(),
         "d/skip/bad.md",
-        "---\naudience: [architect]\n---\n",
+        "---\nfigma: javascript:go()\n---\n",
     );
     polish()
         .current_dir(dir.path())

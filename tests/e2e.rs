@@ -79,7 +79,7 @@ fn errors_fail_the_real_build_only_when_configured() {
     write_book(dir.path(), "on-failure = \"error\"\n");
     std::fs::write(
         dir.path().join("src/intro.md"),
-        "---\naudience: [architect]\n---\n# T\n",
+        "---\nlocale: en_us\n---\n# T\n",
     )
     .unwrap();
     let out = Command::new(mdbook())
@@ -91,7 +91,7 @@ fn errors_fail_the_real_build_only_when_configured() {
     assert!(!out.status.success(), "build should fail:\n{stderr}");
     assert!(stderr.contains("src/intro.md:2:"), "{stderr}");
     assert!(
-        stderr.contains("architects"),
+        stderr.contains("did you mean `en-us`?"),
         "did-you-mean expected:\n{stderr}"
     );
 }

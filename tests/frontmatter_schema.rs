@@ -31,17 +31,25 @@ fn custom(json: &str) -> Schema {
     Schema::from_str(json, "test.schema.json").unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A team's own schema: required keys, vocabularies, no extra keys (the shape the embedded
+/// schema had before it stopped guessing vocabularies).
+fn team() -> Schema {
+    Schema::from_file(&fixture_path("team.schema.json")).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn embedded_schema_is_draft_07_and_accepts_the_seed_shape() {
     assert!(EMBEDDED_SCHEMA.contains("draft-07"));
     let d = validate(&Schema::embedded(), &fixture("valid.md"));
+    assert!(d.is_empty(), "{d:#?}");
+    let d = validate(&team(), &fixture("valid.md"));
     assert!(d.is_empty(), "{d:#?}");
 }
 
 #[test]
 fn key_typos_and_enum_typos_get_suggestions() {
     let src = fixture("typos.md");
-    let d = validate(&Schema::embedded(), &src);
+    let d = validate(&team(), &src);
     let at = |code: &str, text: &str| {
         d.iter()
             .find(|d| d.code == code && &src[d.span.clone()] == text)
@@ -85,7 +93,7 @@ fn key_typos_and_enum_typos_get_suggestions() {
 #[test]
 fn missing_required_key_points_at_the_mapping() {
     let src = "---\nsummary: s\nlocale: en-us\n---\n";
-    let d = validate(&Schema::embedded(), src);
+    let d = validate(&team(), src);
     assert_eq!(codes(&d), ["PL204"]);
     assert_eq!(d[0].message, "missing required key `guid`");
     assert_eq!(&src[d[0].span.clone()], "summary: s");
@@ -95,7 +103,7 @@ fn missing_required_key_points_at_the_mapping() {
 fn wrong_shapes_are_explained_in_plain_words() {
     let src = "---\nsummary: s\nguid: 4a1c9e2b-7d3f-4b8a-9c61-2e5f0d8b7a34\nlocale: EN-US\n\
                audience: architects\nhelpids: 12, x\nfigma: http://example.com/file\n---\n";
-    let d = validate(&Schema::embedded(), src);
+    let d = validate(&team(), src);
     assert_eq!(codes(&d), ["PL205", "PL201", "PL206", "PL206"], "{d:#?}");
     assert_eq!(d[0].help.as_deref(), Some("did you mean `en-us`?"));
     assert_eq!(
@@ -119,7 +127,7 @@ fn long_found_values_are_truncated() {
     let src = format!(
         "---\nsummary: s\nguid: 4a1c9e2b-7d3f-4b8a-9c61-2e5f0d8b7a34\nlocale: {long}\n---\n"
     );
-    let d = validate(&Schema::embedded(), &src);
+    let d = validate(&team(), &src);
     assert_eq!(codes(&d), ["PL205"]);
     assert!(
         d[0].message.contains(&format!("\"{}…\"", "y".repeat(39))),
@@ -285,4 +293,135 @@ fn remote_refs_are_refused_and_local_refs_work() {
 fn missing_schema_file_is_an_error_not_a_panic() {
     let e = Schema::from_file(&fixture_path("does-not-exist.json")).unwrap_err();
     assert!(e.message.contains("cannot read"), "{e}");
+}
+
+/// Front matter in the shapes of several teams' trees (words of our own): the embedded schema
+/// checks shapes and formats only, so none of it is an error.
+#[test]
+fn embedded_schema_accepts_the_shapes_of_several_teams() {
+    let pages = [
+        // A classic-platform team: comma lines, lists of free role words, digits for help ids.
+        "---\nsummary: Plan the upgrade of a mobile app without losing offline data.\n\
+         tags: upgrade, offline sync, local storage\nguid: 6d1f0c3e-88a2-4c57-b1e9-0a4f7e2d9c15\n\
+         locale: en-us\napp_type: mobile apps, reactive web apps\nplatform-version: o11\nfigma:\n\
+         audience:\n  - mobile developers\n  - tech leads\noutsystems-tools:\n  - service studio\n\
+         coverage-type:\n  - apply\n  - unblock\ntopic:\n  - upgrades\nhelpids: 40211, 40212\n---\n",
+        // A cloud-platform team: other words, a role on the key's line, extra keys, empty tags.
+        "---\nsummary: Rotate the signing keys of an external identity provider.\ntags:\n\
+         guid: B3F6A2D4-1C7E-4E0B-9A58-7D2C4E6F8A10\nlocale: pt-BR\nplatform-version: odc\n\
+         figma: null\naudience: Developer\ncoverage-type: evaluate\nreviewed-by: docs guild\n\
+         last-verified: 2025-03-14\n---\n",
+        // A team that lists both generations, writes lists in flow style and leaves values empty.
+        "---\nsummary:\nguid: ''\nlocale: en\nplatform-version: o11, odc\n\
+         app_type: [traditional web apps, mobile apps]\nhelpids: [101, '102']\n\
+         figma: https://www.figma.com/file/Zx9Example/Onboarding?node-id=12-7\n\
+         audience: business users, technical writers\noutsystems-tools: none\n\
+         nav:\n  order: 3\n  hidden: false\ndraft: true\n---\n",
+        // A small team: a title only, numbers YAML reads as numbers, one topic on the line.
+        "---\ntitle: Release 11 notes\nplatform-version: 11\ntags: [2024, upgrades]\n\
+         topic: release notes\nlocale: zh-Hant\nhelpids: 7\n---\n",
+        // An empty block and an http (not https) design link.
+        "---\n---\n",
+        "---\nfigma: http://design.example.test/board/42\n---\n",
+    ];
+    for page in pages {
+        let d = validate(&Schema::embedded(), page);
+        assert!(d.is_empty(), "{page}\n{d:#?}");
+    }
+}
+
+/// Shapes are still checked, and no finding points at a vocabulary.
+#[test]
+fn embedded_schema_still_checks_shapes_and_formats() {
+    let embedded = Schema::embedded();
+    let one = |src: &str, code: &str, found: &str| {
+        let d = validate(&embedded, src);
+        assert_eq!(codes(&d), [code], "{src}\n{d:#?}");
+        assert!(d[0].message.contains(found), "{}", d[0].message);
+        assert!(
+            d[0].help
+                .as_deref()
+                .is_none_or(|h| !h.contains("did you mean")),
+            "{d:#?}"
+        );
+        d.into_iter().next().unwrap()
+    };
+    let d = one(
+        "---\nguid: 6d1f0c3e-88a2-4c57-b1e9\n---\n",
+        "PL206",
+        "found string \"6d1f0c3e-88a2-4c57-b1e9\"",
+    );
+    assert!(d.message.contains("string matching"), "{}", d.message);
+    let src = "---\nfigma: javascript:alert(1)\n---\n";
+    let d = one(src, "PL206", "found string \"javascript:alert(1)\"");
+    assert_eq!(&src[d.span.clone()], "javascript:alert(1)");
+    one(
+        "---\nsummary:\n  text: nested by mistake\n---\n",
+        "PL201",
+        "`summary`: expected string or null, found a mapping",
+    );
+    one(
+        "---\ntitle: [a, b]\n---\n",
+        "PL201",
+        "found a list of 2 items",
+    );
+    one(
+        "---\ntags:\n  label: x\n---\n",
+        "PL206",
+        "`tags`: expected one of: null | string or number | list of string or number",
+    );
+    one(
+        "---\naudience:\n  - role: x\n---\n",
+        "PL206",
+        "`audience`: expected one of: null | string or number | list of string or number; found a list of 1 item",
+    );
+    one(
+        "---\nhelpids: 12, x\n---\n",
+        "PL206",
+        "found string \"12, x\"",
+    );
+    one("---\nlocale: English (US)\n---\n", "PL206", "`locale`");
+    // A shape fix is still offered: `_` for `-` in a locale is a spelling, not a vocabulary.
+    let d = validate(&embedded, "---\nlocale: en_us\n---\n");
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("did you mean `en-us`?"),
+        "{d:#?}"
+    );
+}
+
+/// Key typos under a schema that allows other keys (the embedded one) are warnings with a
+/// suggestion; under a schema that refuses them they are PL203 errors, not both.
+#[test]
+fn key_near_misses_are_warnings_where_other_keys_are_allowed() {
+    let src = "---\nSumary: s\nTags: [a]\noutsystems_tools: [x]\nGUID: 6d1f0c3e-88a2-4c57-b1e9-0a4f7e2d9c15\n\
+               reviewed-by: docs guild\ntopics: [x]\n---\n";
+    let d = validate(&Schema::embedded(), src);
+    let got: Vec<(&str, &str, &str)> = d
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                &src[d.span.clone()],
+                d.help.as_deref().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 5, "{d:#?}");
+    for (code, key, help) in &got {
+        assert_eq!(*code, "PL121");
+        assert!(help.starts_with("did you mean `"), "{key}: {help}");
+    }
+    assert_eq!(got[0].1, "Sumary");
+    assert!(got[0].2.starts_with("did you mean `summary`?"));
+    assert!(got[2].2.starts_with("did you mean `outsystems-tools`?"));
+    assert_eq!(d[0].severity, mdbook_polish::diagnostic::Severity::Warning);
+    // `reviewed-by` is like nothing listed: silent. `topics` is `topic` plus an `s`: warned.
+    assert_eq!(got[4].1, "topics");
+    // A team schema that refuses other keys reports PL203 only.
+    let d = validate(
+        &team(),
+        "---\nsummary: s\nguid: 6d1f0c3e-88a2-4c57-b1e9-0a4f7e2d9c15\nlocale: en-us\nTags: [a]\n---\n",
+    );
+    assert_eq!(codes(&d), ["PL203"], "{d:#?}");
 }

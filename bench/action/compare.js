@@ -30,9 +30,9 @@ const REASONS = {
   'strict-fences':
     'check accepts only `---` ... `---`/`...` fences at byte 0 (PL101 `------` closer, PL102 unclosed, ' +
     'PL103 `---yaml`); gray-matter accepts a `------` closer and a language after `---`',
-  'no-front-matter':
-    'a file with no front matter: the action validates {} and fails `required`; check reports missing ' +
-    'front matter only where `require-front-matter` applies (off by default) — SUMMARY.md included',
+  'not-a-chapter':
+    'SUMMARY.md is never a chapter for check (not required to have front matter); the action ' +
+    'validates it as {} and fails `required`',
 };
 
 // kind -> allowed [checkPass, actionPass, reason-if-they-differ] outcomes.
@@ -57,8 +57,9 @@ const EXPECT = {
   // gray-matter reads up to the next `\n---` (often a YAML error, sometimes data that passes).
   'unclosed-fence': [[false, false], [false, true, 'strict-fences']],
   'leading-blank': [[false, false]], // no front matter for either; check says PL104
-  'no-front-matter': [[true, false, 'no-front-matter']],
-  'not-a-chapter': [[true, false, 'no-front-matter']], // SUMMARY.md
+  // Under a schema with required keys both fail: the action on `required`, check with PL106.
+  'no-front-matter': [[false, false]],
+  'not-a-chapter': [[true, false, 'not-a-chapter']], // SUMMARY.md
 };
 
 function args(argv) {

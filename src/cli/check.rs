@@ -260,7 +260,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 Some(i) => (&per_book[i], &inputs.books[i].config),
                 None => (&loose, &loose_cfg),
             };
-            check_file(t, settings, cfg.require_front_matter.applies_to(&t.rel))
+            let require = cfg
+                .require_front_matter
+                .applies_to(&t.rel, settings.schema_requires_keys());
+            check_file(t, settings, require)
         })
         .collect();
     let snippets = included_targets(&inputs.targets, &checked);

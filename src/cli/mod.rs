@@ -1,5 +1,5 @@
-//! The command line: argument types and dispatch to the drivers in [`check`], [`fix`] and
-//! [`install`]. `main.rs` only parses and maps the result to an exit code.
+//! The command line: argument types and dispatch to the drivers in [`check`], [`fix`],
+//! [`install`] and [`schema`]. `main.rs` only parses and maps the result to an exit code.
 //!
 //! Exit codes: 0 clean, 1 findings (check) or changes (fix `--check`), 2 usage, config or
 //! schema errors.
@@ -8,6 +8,7 @@ pub mod check;
 pub mod fix;
 pub mod inputs;
 pub mod install;
+pub mod schema;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -55,8 +56,8 @@ pub enum Command {
         #[arg(default_value = ".")]
         book_dir: PathBuf,
     },
-    /// Print the embedded default front matter schema (a starting point for your own).
-    Schema,
+    /// Print the embedded default front matter schema, or draft one from a tree (`--infer`).
+    Schema(schema::SchemaArgs),
 }
 
 /// `--color` choices.
@@ -133,10 +134,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{msg}");
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Schema) => {
-            println!("{}", crate::frontmatter::schema::EMBEDDED_SCHEMA.trim_end());
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Schema(args)) => schema::run(&args),
     }
 }
 

@@ -5,6 +5,7 @@
 //! fences, `PL11x` YAML, `PL20x` schema (each module documents its own). Everything here
 //! reports problems as [`Diagnostic`]s; nothing here returns `Err` for bad user content.
 
+pub mod infer;
 pub mod schema;
 pub mod split;
 pub mod suggest;

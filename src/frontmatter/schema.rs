@@ -22,6 +22,10 @@
 //! - `PL207` — any other constraint: lengths, item counts, ranges, `uniqueItems`, `not`, ...
 //! - `PL208` — the schema could not be evaluated at this value (regex engine limit, broken
 //!   `$ref`): a warning, the value was not judged.
+//! - `PL121` — a top-level key the schema does not list but allows (no
+//!   `additionalProperties: false`), spelt like one it lists (`Tags`, `sumary`,
+//!   `outsystems_tools`): a warning with did-you-mean. Under the embedded schema, which
+//!   allows other keys, this is how key typos are still caught.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -174,6 +178,16 @@ impl Schema {
         &self.json
     }
 
+    /// The keys the schema's root `required` lists (a root `$ref` within the schema is
+    /// followed once). A chapter without front matter lacks them all.
+    pub fn required_keys(&self) -> Vec<&str> {
+        let root = self.resolve_ref(&self.json).unwrap_or(&self.json);
+        root.get("required")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default()
+    }
+
     /// Validates `root` (parsed from `src`). Spans point into `src`.
     pub fn validate(&self, root: &Node, src: &str) -> Vec<Diagnostic> {
         // An empty block is "no fields", not "a null document".
@@ -181,10 +195,11 @@ impl Schema {
             Value::Null => Json::Object(serde_json::Map::new()),
             _ => root.to_json(),
         };
+        let near_misses = self.near_miss_keys(root);
         // Most chapters are valid: `is_valid` stops at the first failure and builds no error
         // values, so the explaining pass below only runs for a chapter that has findings.
         if self.validator.is_valid(&instance) {
-            return Vec::new();
+            return near_misses;
         }
         let mut found: Vec<Finding> = Vec::new();
         for error in self.validator.iter_errors(&instance) {
@@ -219,7 +234,50 @@ impl Schema {
                 out.push(f.diagnostic);
             }
         }
+        out.extend(near_misses);
         out.sort_by_key(|d| (d.span.start, d.code));
+        out
+    }
+
+    /// PL121: top-level keys the schema allows without listing them, spelt like a key it
+    /// lists. Nothing when the schema refuses other keys (PL203 reports them) or matches keys
+    /// by pattern (a pattern may be what admits the key).
+    fn near_miss_keys(&self, root: &Node) -> Vec<Diagnostic> {
+        let schema = self.resolve_ref(&self.json).unwrap_or(&self.json);
+        let refuses = |k: &str| schema.get(k).is_some_and(|v| v == &Json::Bool(false));
+        if refuses("additionalProperties")
+            || refuses("unevaluatedProperties")
+            || schema.get("patternProperties").is_some()
+        {
+            return Vec::new();
+        }
+        let (Some(known), Value::Map(entries)) = (
+            schema.get("properties").and_then(Json::as_object),
+            &root.value,
+        ) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for e in entries {
+            let Some(key) = e.key.scalar_text() else {
+                continue;
+            };
+            if known.contains_key(&key) {
+                continue;
+            }
+            if let Some(s) = super::suggest::closest(&key, known.keys().map(String::as_str)) {
+                out.push(
+                    Diagnostic::warning(
+                        "PL121",
+                        e.key.span.clone(),
+                        format!("key `{key}` is not one the schema lists, but `{s}` is"),
+                    )
+                    .with_help(format!(
+                        "did you mean `{s}`? (the schema allows other keys, so this is a warning; a schema with `additionalProperties: false` makes it an error)"
+                    )),
+                );
+            }
+        }
         out
     }
 
@@ -603,7 +661,8 @@ fn type_words(schema: &Json) -> String {
         }
         .to_string()
     };
-    let t = if schema.is_string() {
+    // The error's schema path ends at `type` itself: a name, or a list of names.
+    let t = if schema.is_string() || schema.is_array() {
         Some(schema)
     } else {
         schema.get("type")
@@ -998,10 +1057,25 @@ mod tests {
         assert_eq!(Schema::default().json(), Schema::embedded().json());
     }
 
+    /// A team schema: required keys, a vocabulary, no extra keys.
+    fn team() -> Schema {
+        Schema::from_str(
+            r#"{"type": "object", "required": ["summary", "guid", "locale"],
+                "additionalProperties": false,
+                "properties": {
+                  "summary": {"type": "string"}, "guid": {"type": "string"},
+                  "locale": {"type": "string"},
+                  "coverage-type": {"type": "array",
+                    "items": {"type": "string", "enum": ["apply", "evaluate"]}}}}"#,
+            "team.json",
+        )
+        .unwrap()
+    }
+
     #[test]
     fn one_report_per_value() {
-        let src = "---\nsummary: s\nguid: 0f8fad5b-d9cb-469f-a165-70867728950e\nlocale: en-us\ncoverage-type: [3]\n---\n";
-        let d = check(&Schema::embedded(), src);
+        let src = "---\nsummary: s\nguid: g\nlocale: en-us\ncoverage-type: [3]\n---\n";
+        let d = check(&team(), src);
         assert_eq!(codes(&d), ["PL201"]);
         assert!(
             d[0].message.contains("expected string, found integer 3"),
@@ -1012,9 +1086,8 @@ mod tests {
 
     #[test]
     fn typo_of_required_key_is_one_report() {
-        let src =
-            "---\nSummary: s\nguid: 0f8fad5b-d9cb-469f-a165-70867728950e\nlocale: en-us\n---\n";
-        let d = check(&Schema::embedded(), src);
+        let src = "---\nSummary: s\nguid: g\nlocale: en-us\n---\n";
+        let d = check(&team(), src);
         assert_eq!(codes(&d), ["PL203"]);
         assert_eq!(&src[d[0].span.clone()], "Summary");
         assert_eq!(
@@ -1026,8 +1099,50 @@ mod tests {
     #[test]
     fn empty_block_reports_missing_keys() {
         let src = "---\n---\n";
-        let d = check(&Schema::embedded(), src);
+        let d = check(&team(), src);
         assert_eq!(codes(&d), ["PL204", "PL204", "PL204"]);
+        assert!(check(&Schema::embedded(), src).is_empty());
+    }
+
+    /// The embedded schema has no vocabulary for did-you-mean to offer: no `enum`, no `const`
+    /// but the empty text, no pattern made of plain-word alternatives, nothing required and
+    /// no key forbidden.
+    #[test]
+    fn embedded_schema_holds_no_vocabulary() {
+        fn walk(v: &Json, out: &mut Vec<String>) {
+            match v {
+                Json::Object(m) => {
+                    if m.contains_key("enum") {
+                        out.push(format!("enum in {v}"));
+                    }
+                    if let Some(c) = m
+                        .get("const")
+                        .filter(|c| *c != &Json::String(String::new()))
+                    {
+                        out.push(format!("const {c}"));
+                    }
+                    if let Some(p) = m.get("pattern").and_then(Json::as_str)
+                        && !pattern_alternatives(p).is_empty()
+                    {
+                        out.push(format!("word alternatives in {p}"));
+                    }
+                    for key in ["required", "additionalProperties", "propertyNames"] {
+                        if m.contains_key(key) {
+                            out.push(format!("`{key}` in {v}"));
+                        }
+                    }
+                    m.values().for_each(|c| walk(c, out));
+                }
+                Json::Array(a) => a.iter().for_each(|c| walk(c, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(Schema::embedded().json(), &mut found);
+        assert!(found.is_empty(), "{found:#?}");
+        // And a stale value of some team's vocabulary gets neither an error nor a suggestion.
+        let src = "---\naudience: [Architect, fullstack developers]\ncoverage-type: [aply]\n---\n";
+        assert!(check(&Schema::embedded(), src).is_empty());
     }
 
     #[test]

@@ -13,9 +13,14 @@
 //! - `PL102` — an opening `---` with no closing fence. No block: the body is *not* YAML.
 //! - `PL103` — a fence with a language or text after it (`---yaml`, `---toml`, `---js`,
 //!   `--- title`) or a TOML `+++` block. Such blocks are never evaluated. No block.
-//! - `PL104` — a front-matter-shaped block that does not start at byte 0 (after blank lines
-//!   or after an HTML comment). mdBook would render it as a rule and a heading. No block.
+//! - `PL104` — a front-matter-shaped block that does not start at byte 0: after blank lines,
+//!   an HTML comment, a heading or a paragraph, within the first [`LEAD_BYTES`]. mdBook
+//!   renders it as a rule and a heading. No block. After a heading or text, where a
+//!   thematic break followed by prose is ordinary Markdown, only a closed block of at least
+//!   two `key:` entries counts.
 //! - `PL105` — a chapter that is only a `---` line (an opening fence and nothing else).
+//! - `PL107` — an opening fence of four or more dashes (`----`) followed by a `key:` line:
+//!   mdBook renders a rule and the fields as text or a heading. No block.
 
 use std::ops::Range;
 
@@ -23,6 +28,13 @@ use super::Block;
 use crate::diagnostic::Diagnostic;
 
 const BOM: &str = "\u{feff}";
+
+/// How far into a chapter a misplaced block is looked for: front matter that slipped below a
+/// heading or a first paragraph is near the top, and a bound keeps the pre-check cheap.
+pub const LEAD_BYTES: usize = 4096;
+
+/// A block after a heading or text must close within this many lines to count.
+const MAX_BLOCK_LINES: usize = 200;
 
 /// One line of the source: its content (without the line ending) and its full extent.
 #[derive(Debug, Clone, Copy)]
@@ -123,6 +135,9 @@ pub fn split(src: &str) -> (Option<Block>, Vec<Diagnostic>) {
         return split_fenced(first, lines);
     }
     if let Some(d) = language_fence(src, first) {
+        return (None, vec![d]);
+    }
+    if let Some(d) = long_open_fence(src, first) {
         return (None, vec![d]);
     }
     (None, misplaced(src, start).into_iter().collect())
@@ -238,14 +253,127 @@ fn language_fence(src: &str, first: Line<'_>) -> Option<Diagnostic> {
     None
 }
 
-/// A `---` + `key:` block that does not start at byte 0: after blank lines or an HTML comment.
+/// `----` (or longer) at byte 0, then a `key:` line: the opening fence's dash-count typo.
+fn long_open_fence(src: &str, first: Line<'_>) -> Option<Diagnostic> {
+    if !is_long_dash_line(first.text) {
+        return None;
+    }
+    let mut rest = lines_from(src, first.end);
+    if !rest.next().is_some_and(|l| looks_like_yaml_entry(l.text)) {
+        // `----` then prose or a blank line: an ordinary thematic break.
+        return None;
+    }
+    let close = rest
+        .take(MAX_BLOCK_LINES)
+        .find(|l| is_close_fence(l.text) || is_long_dash_line(l.text));
+    let dashes = first.text.trim_end().len();
+    let help = match close {
+        Some(c) if is_long_dash_line(c.text) => "write both fences as exactly `---`",
+        _ => "replace this line with exactly `---`",
+    };
+    let mut d = Diagnostic::error(
+        "PL107",
+        first.content_range(),
+        format!(
+            "front matter opening fence has {dashes} dashes, so it is not read: mdBook shows a horizontal rule and the fields as a big heading"
+        ),
+    )
+    .with_help(help);
+    if let Some(c) = close {
+        d = d.with_related(c.content_range(), "the block ends here");
+    }
+    Some(d)
+}
+
+/// Whether [`split`] could find a misplaced block (PL104) in `text`: a `---` line starts
+/// within the first [`LEAD_BYTES`]. The pipeline's pre-check; [`misplaced`] looks no further.
+pub fn might_be_misplaced(text: &str) -> bool {
+    let head = text.get(..LEAD_BYTES.min(text.len())).unwrap_or(text);
+    let head = head.as_bytes();
+    head.starts_with(b"---") || memchr::memmem::find(head, b"\n---").is_some()
+}
+
+/// What came before a misplaced block, worst last: the message names the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Lead {
+    Blank,
+    Comment,
+    Heading,
+    Text,
+}
+
+impl Lead {
+    fn words(self) -> &'static str {
+        match self {
+            Lead::Blank => "blank lines",
+            Lead::Comment => "an HTML comment",
+            Lead::Heading => "a heading",
+            Lead::Text => "text",
+        }
+    }
+}
+
+/// An ATX heading line (`# Title`, `## Title`, `#`).
+fn is_atx_heading(t: &str) -> bool {
+    let hashes = t.bytes().take_while(|b| *b == b'#').count();
+    (1..=6).contains(&hashes)
+        && t.get(hashes..)
+            .is_none_or(|r| r.is_empty() || r.starts_with([' ', '\t']))
+}
+
+/// A `key:` entry whose key is one word (`summary:`, `app_type:`), as front matter keys are;
+/// stricter than [`looks_like_yaml_entry`], for blocks found after text.
+fn is_word_entry(text: &str) -> bool {
+    let Some((key, _)) = text.split_once(':') else {
+        return false;
+    };
+    key.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+}
+
+/// After a heading or text: the lines from `next` on are `key:` entries (at least two), list
+/// items, indented or comment lines, up to a closing `---`.
+fn closed_block_of_entries<'a>(mut lines: impl Iterator<Item = Line<'a>>) -> bool {
+    let mut entries = 0;
+    for line in lines.by_ref().take(MAX_BLOCK_LINES) {
+        let t = line.text;
+        if is_close_fence(t) {
+            return entries >= 2;
+        }
+        if is_word_entry(t) {
+            entries += 1;
+        } else if !(t.trim().is_empty()
+            || t.starts_with([' ', '\t', '#'])
+            || t.starts_with("- ")
+            || t == "-")
+        {
+            return false;
+        }
+        if entries == 0 {
+            // The first line after the fence must be an entry.
+            return false;
+        }
+    }
+    false
+}
+
+/// A `---` + `key:` block that does not start at byte 0: after blank lines, an HTML comment,
+/// a heading or a paragraph.
 fn misplaced(src: &str, start: usize) -> Option<Diagnostic> {
     let mut lines = lines_from(src, start).peekable();
-    let mut after = "blank lines";
+    let mut lead: Option<Lead> = None;
     let mut in_comment = false;
-    let mut skipped_any = false;
+    // A `---` right below a paragraph line underlines it (a setext heading): not a block.
+    let mut after_break = true;
     loop {
         let line = lines.next()?;
+        if line.start >= LEAD_BYTES {
+            return None;
+        }
         let t = line.text.trim();
         if in_comment {
             if t.contains("-->") {
@@ -254,30 +382,62 @@ fn misplaced(src: &str, start: usize) -> Option<Diagnostic> {
             continue;
         }
         if t.is_empty() {
-            skipped_any = true;
+            lead = lead.max(Some(Lead::Blank));
+            after_break = true;
             continue;
         }
         if t.starts_with("<!--") {
-            after = "an HTML comment";
-            skipped_any = true;
+            lead = lead.max(Some(Lead::Comment));
             in_comment = !t.contains("-->");
+            after_break = true;
             continue;
         }
-        if !skipped_any || !is_open_fence(line.text) {
+        if is_open_fence(line.text) {
+            let lead = lead?;
+            if !after_break {
+                return None;
+            }
+            let next = lines.peek()?;
+            let shaped = if lead <= Lead::Comment {
+                looks_like_yaml_entry(next.text)
+            } else {
+                closed_block_of_entries(lines)
+            };
+            if !shaped {
+                return None;
+            }
+            let help = if lead <= Lead::Comment {
+                "move the `---` block to the very top of the file; here mdBook shows it as a rule and a heading"
+            } else {
+                "move the `---` block to the very top of the file, above the heading and text; here mdBook shows it as a horizontal rule and the fields as a big heading"
+            };
+            return Some(
+                Diagnostic::error(
+                    "PL104",
+                    line.content_range(),
+                    format!(
+                        "front matter must start on the first line, but it comes after {}",
+                        lead.words()
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+        if t.starts_with("```") || t.starts_with("~~~") || is_long_dash_line(t) {
+            // Code, or a thematic break of another length: what follows is not our business.
             return None;
         }
-        let next = lines.peek()?;
-        if !looks_like_yaml_entry(next.text) {
+        if line.text.starts_with("    ") || line.text.starts_with('\t') {
+            // Indented code.
             return None;
         }
-        return Some(
-            Diagnostic::error(
-                "PL104",
-                line.content_range(),
-                format!("front matter must start on the first line, but it comes after {after}"),
-            )
-            .with_help("move the `---` block to the very top of the file; here mdBook shows it as a rule and a heading"),
-        );
+        if is_atx_heading(t) {
+            lead = lead.max(Some(Lead::Heading));
+            after_break = true;
+        } else {
+            lead = lead.max(Some(Lead::Text));
+            after_break = false;
+        }
     }
 }
 
@@ -371,6 +531,76 @@ mod tests {
         assert_eq!(codes("<!-- note\n-->\n---\ntitle: x\n---\n"), ["PL104"]);
         // A thematic break after a blank line followed by prose is not front matter.
         assert!(codes("\n---\n\nSome prose.\n").is_empty());
+    }
+
+    #[test]
+    fn block_after_a_heading_or_text_is_pl104() {
+        let src = "# Title\n\n---\nsummary: s\nguid: g\n---\n\nBody.\n";
+        assert_eq!(codes(src), ["PL104"]);
+        let (_, d) = split(src);
+        assert_eq!(d[0].span, 9..12, "at the misplaced opening fence");
+        assert!(
+            d[0].message.ends_with("comes after a heading"),
+            "{}",
+            d[0].message
+        );
+        assert!(d[0].help.as_deref().unwrap().contains("big heading"));
+        // Right below the heading, with a blank first line, with lists and a comment inside.
+        assert_eq!(
+            codes("# Title\n---\nsummary: s\ntags:\n  - a\n# note\nlocale: en\n---\n"),
+            ["PL104"]
+        );
+        let (_, d) = split("\n# T\n\nIntro text.\n\n---\nsummary: s\nguid: g\n---\n");
+        assert!(d[0].message.ends_with("comes after text"), "{d:?}");
+        // Ordinary Markdown is left alone: a rule then prose, a rule then one `Note:` line,
+        // a setext underline, a block that never closes, a rule inside code.
+        for quiet in [
+            "# Title\n\n---\n\nSome prose.\n",
+            "# Title\n\n---\nNote: one line\n---\n",
+            "# Title\n\nSubtitle\n---\nsummary: s\nguid: g\n---\n",
+            "# Title\n\n---\nsummary: s\nguid: g\n\nThen prose.\n",
+            "# Title\n\n```\n---\nsummary: s\nguid: g\n---\n```\n",
+            "# Title\n\n---\nmy key: s\nother key: g\n---\n",
+        ] {
+            let (b, d) = split(quiet);
+            assert!(b.is_none() && d.is_empty(), "{quiet:?}: {d:?}");
+        }
+        // Only near the top: far below, a block-shaped run is the author's business.
+        let far = format!(
+            "# T\n\n{}\n---\nsummary: s\nguid: g\n---\n",
+            "word ".repeat(1000)
+        );
+        assert!(split(&far).1.is_empty());
+        assert!(!might_be_misplaced(&format!(
+            "{}\n---\n",
+            "x".repeat(LEAD_BYTES)
+        )));
+        assert!(might_be_misplaced("# T\n\n---\nsummary: s\n---\n"));
+    }
+
+    #[test]
+    fn long_opening_fence_is_pl107() {
+        let src = "----\nsummary: s\nguid: g\n----\n\n# Title\n";
+        assert_eq!(codes(src), ["PL107"]);
+        let (_, d) = split(src);
+        assert_eq!(&src[d[0].span.clone()], "----");
+        assert!(d[0].message.contains("4 dashes"), "{}", d[0].message);
+        assert!(d[0].message.contains("big heading"), "{}", d[0].message);
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("write both fences as exactly `---`")
+        );
+        assert_eq!(&src[d[0].related[0].span.clone()], "----");
+        let src = "\u{feff}-----\ntitle: x\n---\n";
+        let (_, d) = split(src);
+        assert_eq!(d[0].code, "PL107");
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("replace this line with exactly `---`")
+        );
+        // A rule at the top followed by prose or a blank line is ordinary Markdown.
+        assert!(split("----\n\nsummary: s\n").1.is_empty());
+        assert!(split("----\nJust prose here.\n").1.is_empty());
     }
 
     #[test]
