@@ -28,6 +28,8 @@ pub mod pipeline;
 pub mod preprocessor;
 pub mod report;
 pub mod rules;
+pub mod timings;
+pub mod workspace;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Severity};

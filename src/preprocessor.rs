@@ -5,34 +5,25 @@
 //! once per build (mdBook runs a preprocessor once per renderer, so only the run for the first
 //! renderer prints), and fail the build only under `on-failure = "error"`.
 
-use std::collections::HashMap;
 use std::io::{BufRead as _, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use rayon::prelude::*;
 
-use crate::config::{self, Config, OnFailure};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::config::{Config, OnFailure};
+use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
-use crate::frontmatter::schema::Schema;
 use crate::header;
-use crate::pipeline::{self, ChapterInput, Settings};
+use crate::timings::Laps;
+use crate::workspace::{self, add_duplicate_guids, settings_for};
+use crate::pipeline::{self, ChapterInput};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
 
 /// The mdBook version this binary was built against.
 pub const BUILT_FOR: &str = mdbook_preprocessor::MDBOOK_VERSION;
-
-/// Rule: the same guid in two chapters.
-pub const DUPLICATE_GUID: &str = "PL210";
-/// Rule: the book's stylesheet is missing or older than the binary.
-pub const STALE_STYLESHEET: &str = "PL601";
-
-/// The file name `install` gives the stylesheet.
-pub const STYLESHEET: &str = "polish.css";
 
 /// The mdBook preprocessor. Add `[preprocessor.polish]` to `book.toml`, or in Rust:
 /// `MDBook::load(dir)?.with_preprocessor(Polish::new())`.
@@ -109,35 +100,6 @@ pub struct Outcome {
     pub fail: bool,
 }
 
-/// Builds the per-chapter settings from a book's config. Shared with `check`.
-pub fn settings_for(
-    cfg: &Config,
-    book_cfg: &mdbook_preprocessor::config::Config,
-    root: &Path,
-) -> anyhow::Result<Settings> {
-    let parse = config::parse_options(book_cfg);
-    let schema = if cfg.validate {
-        Some(Arc::new(match &cfg.schema {
-            Some(path) => {
-                let full = root.join(path);
-                Schema::from_file(&full).map_err(|e| anyhow::anyhow!("{e}"))?
-            }
-            None => Schema::embedded(),
-        }))
-    } else {
-        None
-    };
-    Ok(Settings {
-        repair: cfg.repair_options(parse),
-        limits: Default::default(),
-        schema,
-        header: cfg.header_config(),
-        compare: cfg.compare_options(parse),
-        parse,
-        diagnostics_only: false,
-    })
-}
-
 /// Runs polish over a whole book without printing.
 pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Book, Outcome)> {
     let cfg = Config::from_book_config(&ctx.config)?;
@@ -148,7 +110,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     let settings = settings_for(&cfg, &ctx.config, &ctx.root)?;
     let html = ctx.renderer == "html";
     if html {
-        outcome.warnings.extend(stylesheet_warning(ctx));
+        outcome.warnings.extend(workspace::stylesheet_warning(&ctx.config, &ctx.root));
     }
     let src_dir = ctx.config.book.src.clone();
     let src_root = ctx.root.join(&src_dir);
@@ -349,105 +311,6 @@ fn first_renderer(cfg: &mdbook_preprocessor::config::Config) -> String {
         .unwrap_or_else(|| "html".to_string())
 }
 
-/// Reports every guid used by more than one chapter, at each use, naming the other place.
-/// `guids` holds (index into `files`, the guid node).
-pub fn add_duplicate_guids(files: &mut [FileReport], guids: &[(usize, Node)]) {
-    let mut by_value: HashMap<String, Vec<&(usize, Node)>> = HashMap::new();
-    for g in guids {
-        if let Some(v) = g.1.scalar_text() {
-            by_value
-                .entry(v.trim().to_ascii_lowercase())
-                .or_default()
-                .push(g);
-        }
-    }
-    let mut values: Vec<_> = by_value.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    values.sort_by(|a, b| a.0.cmp(&b.0));
-    for (value, uses) in values {
-        let places: Vec<Location> = uses
-            .iter()
-            .map(|(i, node)| {
-                let f = &files[*i];
-                let (line, col) =
-                    crate::diagnostic::LineIndex::new(&f.source).line_col(node.span.start);
-                Location {
-                    path: f.path.clone(),
-                    line,
-                    col,
-                }
-            })
-            .collect();
-        for (k, (i, node)) in uses.iter().enumerate() {
-            let mut d = Diagnostic::error(
-                DUPLICATE_GUID,
-                node.span.clone(),
-                format!(
-                    "guid `{value}` is also used by {} other chapter(s)",
-                    uses.len() - 1
-                ),
-            )
-            .with_help(
-                "every chapter needs its own guid; generate a new one (e.g. with `uuidgen`)",
-            );
-            for (j, loc) in places.iter().enumerate() {
-                if j != k {
-                    d.related.push(crate::diagnostic::Related {
-                        span: 0..0,
-                        message: "also used here".into(),
-                        file: Some(loc.clone()),
-                    });
-                }
-            }
-            files[*i].diagnostics.push(d);
-        }
-    }
-}
-
-/// A warning when the html output does not load our stylesheet, or loads an older one.
-fn stylesheet_warning(ctx: &PreprocessorContext) -> Option<String> {
-    let css: Vec<PathBuf> = ctx
-        .config
-        .html_config()
-        .map(|h| h.additional_css)
-        .unwrap_or_default();
-    let Some(entry) = css
-        .iter()
-        .find(|p| p.file_name().is_some_and(|n| n == STYLESHEET))
-    else {
-        return Some(format!(
-            "[{STALE_STYLESHEET}] output.html.additional-css does not list {STYLESHEET}, so headers and comparisons are unstyled; run `mdbook-polish install`"
-        ));
-    };
-    let path = ctx.root.join(entry);
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    match stylesheet_version(&text) {
-        Some(v) if v == crate::VERSION => None,
-        found => Some(format!(
-            "[{STALE_STYLESHEET}] {} is from mdbook-polish {} but this is {}; run `mdbook-polish install` again to update it",
-            path.display(),
-            found.unwrap_or("(unknown)"),
-            crate::VERSION
-        )),
-    }
-}
-
-/// The version in the stylesheet's first line (`/* mdbook-polish 0.1.0 ... */`).
-pub fn stylesheet_version(css: &str) -> Option<&str> {
-    let first = css.lines().next()?;
-    let rest = first.split("mdbook-polish ").nth(1)?;
-    rest.split_whitespace().next()
-}
-
-/// The stylesheet `install` writes: a version banner, then the header and comparison styles.
-pub fn stylesheet() -> String {
-    format!(
-        "/* mdbook-polish {} stylesheet. Written by `mdbook-polish install`; run it again after upgrading. */\n{}\n{}",
-        crate::VERSION,
-        include_str!("../assets/header.css"),
-        crate::compare::CSS
-    )
-}
-
 /// Checks the mdBook version in the raw JSON before typed parsing, so a 0.4 mdBook gets one
 /// clear sentence instead of a serde error. Returns a warning for a newer 0.5.
 pub fn version_gate(input: &serde_json::Value) -> anyhow::Result<Option<String>> {
@@ -472,13 +335,6 @@ pub fn version_gate(input: &serde_json::Value) -> anyhow::Result<Option<String>>
     Ok((theirs > ours).then(|| {
         format!("mdbook-polish was built for mdBook {BUILT_FOR} and is running under {version}; please report any problem")
     }))
-}
-
-/// The process's peak resident set so far (Linux `VmHWM`), for `MDBOOK_POLISH_TIMINGS`.
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Reads mdBook's `[context, book]` in one streaming pass. The input is never held whole: a
@@ -573,32 +429,6 @@ impl<'de> serde::de::Visitor<'de> for InputSeed<'_> {
     }
 }
 
-/// Hidden: with `MDBOOK_POLISH_TIMINGS=1`, the preprocessor and `check` print each phase's
-/// time (and the peak RSS so far) to stderr (scripts/bench-book reads the preprocessor's).
-pub(crate) struct Laps {
-    start: Option<std::time::Instant>,
-}
-
-impl Laps {
-    /// Starts the clock when the variable is set.
-    pub(crate) fn start() -> Laps {
-        Laps {
-            start: std::env::var_os("MDBOOK_POLISH_TIMINGS").map(|_| std::time::Instant::now()),
-        }
-    }
-
-    /// Prints the time since the start, when timing.
-    pub(crate) fn lap(&self, what: &str) {
-        if let Some(start) = self.start {
-            eprintln!(
-                "mdbook-polish: timing: {what} at {:.1} ms{}",
-                start.elapsed().as_secs_f64() * 1e3,
-                peak_rss().map_or(String::new(), |kb| format!(" (peak RSS {kb} KB)"))
-            );
-        }
-    }
-}
-
 /// The preprocessor protocol on stdin/stdout.
 pub fn run_protocol(mut input: impl Read, mut output: impl Write) -> anyhow::Result<()> {
     let laps = Laps::start();
@@ -624,30 +454,6 @@ mod tests {
         PreprocessorContext::new(root.to_path_buf(), cfg, renderer.into())
     }
 
-    #[test]
-    fn stylesheet_missing_stale_and_current() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let linked = "[output.html]\nadditional-css = [\"polish.css\"]\n";
-        let none = stylesheet_warning(&ctx(root, "[output.html]\n", "html")).unwrap();
-        assert!(none.contains("does not list polish.css"), "{none}");
-        std::fs::write(
-            root.join(STYLESHEET),
-            "/* mdbook-polish 0.0.1 stylesheet */\n",
-        )
-        .unwrap();
-        let old = stylesheet_warning(&ctx(root, linked, "html")).unwrap();
-        assert!(
-            old.contains("is from mdbook-polish 0.0.1") && old.contains("install"),
-            "{old}"
-        );
-        std::fs::write(root.join(STYLESHEET), stylesheet()).unwrap();
-        assert_eq!(stylesheet_warning(&ctx(root, linked, "html")), None);
-    }
-
-    /// The run keeps only what a report needs (memory, issue 6); a duplicate guid between two
-    /// chapters that have no other finding must still be shown at both guid lines, and
-    /// chapters with nothing to do must come back byte-identical.
     #[test]
     fn duplicate_guid_in_otherwise_clean_chapters_is_reported_with_its_line() {
         use mdbook_preprocessor::book::Chapter;

@@ -40,7 +40,7 @@ fn write_book(root: &Path, extra: &str) {
     std::fs::write(root.join("book.toml"), toml).unwrap();
     std::fs::write(
         root.join("polish.css"),
-        mdbook_polish::preprocessor::stylesheet(),
+        mdbook_polish::workspace::stylesheet(),
     )
     .unwrap();
     std::fs::write(

@@ -10,14 +10,15 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cli::ReportArgs;
-use crate::cli::inputs::{self, Target};
+use crate::workspace::{self, Target};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
 use crate::include;
 use crate::pipeline::{self, ChapterInput, Settings};
-use crate::preprocessor::{Laps, add_duplicate_guids, settings_for};
+use crate::timings::Laps;
+use crate::workspace::{add_duplicate_guids, settings_for};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
 
 /// Rule: a file that is not UTF-8 text.
@@ -220,7 +221,7 @@ fn write_report(text: &str) -> anyhow::Result<()> {
 /// Runs `check`. Returns exit code 1 when findings reach `--deny`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let laps = Laps::start();
-    let inputs = inputs::collect(&args.paths, &args.exclude)?;
+    let inputs = workspace::collect(&args.paths, &args.exclude)?;
     laps.lap("collected");
     let override_schema = match &args.schema {
         Some(p) => Some(Arc::new(

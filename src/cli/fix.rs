@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use crate::cli::check::{included_targets, read_source};
-use crate::cli::inputs::{self, Target};
+use crate::workspace::{self, Target};
 use crate::config::{self, Config};
 use crate::encoding;
 use crate::include;
@@ -102,7 +102,7 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 
 /// Runs `fix`.
 pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
-    let inputs = inputs::collect(&args.paths, &args.exclude)?;
+    let inputs = workspace::collect(&args.paths, &args.exclude)?;
     let loose = Config::default();
     let mut changed = 0usize;
     let mut failed = 0usize;

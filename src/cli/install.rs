@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use toml_edit::{Array, DocumentMut, Item, Table, value};
 
-use crate::preprocessor::{STYLESHEET, stylesheet};
+use crate::workspace::{STYLESHEET, stylesheet};
 
 /// Adds mdbook-polish to the book at `book_dir`. Returns a sentence saying what changed.
 pub fn install(book_dir: &Path) -> anyhow::Result<String> {
@@ -132,7 +132,7 @@ mod tests {
         );
         let css = std::fs::read_to_string(dir.path().join("polish.css")).unwrap();
         assert_eq!(
-            crate::preprocessor::stylesheet_version(&css),
+            crate::workspace::stylesheet_version(&css),
             Some(crate::VERSION)
         );
         let second = install(dir.path()).unwrap();

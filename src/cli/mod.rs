@@ -6,7 +6,6 @@
 
 pub mod check;
 pub mod fix;
-pub mod inputs;
 pub mod install;
 pub mod schema;
 

@@ -52,7 +52,7 @@ impl TestBook {
         std::fs::write(root.join("book.toml"), &self.toml).unwrap();
         std::fs::write(
             root.join("polish.css"),
-            mdbook_polish::preprocessor::stylesheet(),
+            mdbook_polish::workspace::stylesheet(),
         )
         .unwrap();
         let mut summary = String::from("# Summary\n\n");

@@ -1,16 +1,26 @@
-//! Turning `PATH...` arguments into a sorted list of Markdown files to read.
+//! What every driver (the preprocessor, `check`, `fix`, `schema --infer`, and the editor
+//! server to come) shares about books: finding them at, under or above a path, which files
+//! are their chapters, their settings, the book-level rules (a guid shared by two chapters)
+//! and the stylesheet a book must load. No driver imports another for any of this.
 //!
-//! A PATH is an mdBook root (it has `book.toml`: chapters come from `SUMMARY.md` and settings
-//! from `[preprocessor.polish]`), a directory (every `.md` below it), a file, or a glob.
-//! `--exclude` globs drop files by their displayed path.
+//! A PATH is a folder (every book whose `book.toml` is in it or below it, each with its own
+//! settings, and the Markdown outside those books with the defaults), a folder or file inside
+//! a book (found by walking up to the nearest `book.toml`: checked with that book's
+//! settings), a file, or a glob. `--exclude` globs drop files by their displayed path.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use globset::{GlobSet, GlobSetBuilder};
 
-use crate::config::Config;
+use crate::config::{self, Config};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::frontmatter::Node;
+use crate::frontmatter::schema::Schema;
+use crate::pipeline::Settings;
+use crate::report::FileReport;
 
 /// A book found among the PATHs.
 pub struct BookCtx {
@@ -280,4 +290,177 @@ fn summary_chapters(src: &Path) -> anyhow::Result<Vec<PathBuf>> {
         bail!("{} lists no chapters", summary_path.display());
     }
     Ok(out)
+}
+
+/// Rule: the same guid in two chapters.
+pub const DUPLICATE_GUID: &str = "PL210";
+/// Rule: the book's stylesheet is missing or older than the binary.
+pub const STALE_STYLESHEET: &str = "PL601";
+
+/// The file name `install` gives the stylesheet.
+pub const STYLESHEET: &str = "polish.css";
+
+
+/// Builds the per-chapter settings from a book's config. Shared with `check`.
+pub fn settings_for(
+    cfg: &Config,
+    book_cfg: &mdbook_preprocessor::config::Config,
+    root: &Path,
+) -> anyhow::Result<Settings> {
+    let parse = config::parse_options(book_cfg);
+    let schema = if cfg.validate {
+        Some(Arc::new(match &cfg.schema {
+            Some(path) => {
+                let full = root.join(path);
+                Schema::from_file(&full).map_err(|e| anyhow::anyhow!("{e}"))?
+            }
+            None => Schema::embedded(),
+        }))
+    } else {
+        None
+    };
+    Ok(Settings {
+        repair: cfg.repair_options(parse),
+        limits: Default::default(),
+        schema,
+        header: cfg.header_config(),
+        compare: cfg.compare_options(parse),
+        parse,
+        diagnostics_only: false,
+    })
+}
+
+
+/// Reports every guid used by more than one chapter, at each use, naming the other place.
+/// `guids` holds (index into `files`, the guid node).
+pub fn add_duplicate_guids(files: &mut [FileReport], guids: &[(usize, Node)]) {
+    let mut by_value: HashMap<String, Vec<&(usize, Node)>> = HashMap::new();
+    for g in guids {
+        if let Some(v) = g.1.scalar_text() {
+            by_value
+                .entry(v.trim().to_ascii_lowercase())
+                .or_default()
+                .push(g);
+        }
+    }
+    let mut values: Vec<_> = by_value.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    values.sort_by(|a, b| a.0.cmp(&b.0));
+    for (value, uses) in values {
+        let places: Vec<Location> = uses
+            .iter()
+            .map(|(i, node)| {
+                let f = &files[*i];
+                let (line, col) =
+                    crate::diagnostic::LineIndex::new(&f.source).line_col(node.span.start);
+                Location {
+                    path: f.path.clone(),
+                    line,
+                    col,
+                }
+            })
+            .collect();
+        for (k, (i, node)) in uses.iter().enumerate() {
+            let mut d = Diagnostic::error(
+                DUPLICATE_GUID,
+                node.span.clone(),
+                format!(
+                    "guid `{value}` is also used by {} other chapter(s)",
+                    uses.len() - 1
+                ),
+            )
+            .with_help(
+                "every chapter needs its own guid; generate a new one (e.g. with `uuidgen`)",
+            );
+            for (j, loc) in places.iter().enumerate() {
+                if j != k {
+                    d.related.push(crate::diagnostic::Related {
+                        span: 0..0,
+                        message: "also used here".into(),
+                        file: Some(loc.clone()),
+                    });
+                }
+            }
+            files[*i].diagnostics.push(d);
+        }
+    }
+}
+
+
+/// A warning when the html output of the book at `root` does not load our stylesheet, or
+/// loads an older one.
+pub fn stylesheet_warning(
+    book_cfg: &mdbook_preprocessor::config::Config,
+    root: &Path,
+) -> Option<String> {
+    let css: Vec<PathBuf> = book_cfg
+        .html_config()
+        .map(|h| h.additional_css)
+        .unwrap_or_default();
+    let Some(entry) = css
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n == STYLESHEET))
+    else {
+        return Some(format!(
+            "[{STALE_STYLESHEET}] output.html.additional-css does not list {STYLESHEET}, so headers and comparisons are unstyled; run `mdbook-polish install`"
+        ));
+    };
+    let path = root.join(entry);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    match stylesheet_version(&text) {
+        Some(v) if v == crate::VERSION => None,
+        found => Some(format!(
+            "[{STALE_STYLESHEET}] {} is from mdbook-polish {} but this is {}; run `mdbook-polish install` again to update it",
+            path.display(),
+            found.unwrap_or("(unknown)"),
+            crate::VERSION
+        )),
+    }
+}
+
+/// The version in the stylesheet's first line (`/* mdbook-polish 0.1.0 ... */`).
+pub fn stylesheet_version(css: &str) -> Option<&str> {
+    let first = css.lines().next()?;
+    let rest = first.split("mdbook-polish ").nth(1)?;
+    rest.split_whitespace().next()
+}
+
+/// The stylesheet `install` writes: a version banner, then the header and comparison styles.
+pub fn stylesheet() -> String {
+    format!(
+        "/* mdbook-polish {} stylesheet. Written by `mdbook-polish install`; run it again after upgrading. */\n{}\n{}",
+        crate::VERSION,
+        include_str!("../assets/header.css"),
+        crate::compare::CSS
+    )
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book_cfg(toml: &str) -> mdbook_preprocessor::config::Config {
+        toml.parse().expect("valid book.toml")
+    }
+
+    #[test]
+    fn stylesheet_missing_stale_and_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let linked = "[output.html]\nadditional-css = [\"polish.css\"]\n";
+        let none = stylesheet_warning(&book_cfg("[output.html]\n"), root).unwrap();
+        assert!(none.contains("does not list polish.css"), "{none}");
+        std::fs::write(
+            root.join(STYLESHEET),
+            "/* mdbook-polish 0.0.1 stylesheet */\n",
+        )
+        .unwrap();
+        let old = stylesheet_warning(&book_cfg(linked), root).unwrap();
+        assert!(
+            old.contains("is from mdbook-polish 0.0.1") && old.contains("install"),
+            "{old}"
+        );
+        std::fs::write(root.join(STYLESHEET), stylesheet()).unwrap();
+        assert_eq!(stylesheet_warning(&book_cfg(linked), root), None);
+    }
 }
