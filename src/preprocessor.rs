@@ -17,10 +17,10 @@ use crate::config::{Config, OnFailure};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::header;
-use crate::timings::Laps;
-use crate::workspace::{self, add_duplicate_guids, settings_for};
 use crate::pipeline::{self, ChapterInput};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
+use crate::timings::Laps;
+use crate::workspace::{self, add_duplicate_guids, settings_for};
 
 /// The mdBook version this binary was built against.
 pub const BUILT_FOR: &str = mdbook_preprocessor::MDBOOK_VERSION;
@@ -110,7 +110,9 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     let settings = settings_for(&cfg, &ctx.config, &ctx.root)?;
     let html = ctx.renderer == "html";
     if html {
-        outcome.warnings.extend(workspace::stylesheet_warning(&ctx.config, &ctx.root));
+        outcome
+            .warnings
+            .extend(workspace::stylesheet_warning(&ctx.config, &ctx.root));
     }
     let src_dir = ctx.config.book.src.clone();
     let src_root = ctx.root.join(&src_dir);

@@ -122,22 +122,160 @@ fn file_key(path: &Path) -> FileKey {
     FileKey::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
-/// Resolves PATH arguments. Errors are usage errors (exit 2): a missing path, a bad glob, an
-/// unreadable `book.toml`.
-pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> {
-    let exclude = globset(excludes)?;
-    let mut inputs = Inputs::default();
-    let mut links = false;
+/// The nearest folder at or above `path` (a file or a folder) that holds a `book.toml`, as a
+/// canonical path. The walk stops at the top of a git work tree, so a stray `book.toml` above
+/// the repository is never taken for the repository's book.
+pub fn book_above(path: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    let start = if abs.is_dir() {
+        abs.as_path()
+    } else {
+        abs.parent()?
+    };
+    for dir in start.ancestors() {
+        if dir.join("book.toml").is_file() {
+            return Some(dir.to_path_buf());
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// `SUMMARY.md` is mdBook's table of contents, never a chapter.
+fn is_summary(p: &Path) -> bool {
+    p.file_name().is_some_and(|n| n == "SUMMARY.md")
+}
+
+/// Collects targets and the books they belong to.
+struct Collector {
+    inputs: Inputs,
+    exclude: GlobSet,
+    /// Canonical root and canonical `src` of each book in `inputs.books`.
+    roots: Vec<(PathBuf, PathBuf)>,
+    links: bool,
+    /// For each folder a named file or glob match is in: its canonical path (a glob over a
+    /// large tree must not cost a `canonicalize` and a walk up per file).
+    folders: HashMap<PathBuf, PathBuf>,
+}
+
+impl Collector {
+    /// A file named by the user or matched by a glob: with the book above it, if any.
+    fn named_file(&mut self, p: PathBuf) -> anyhow::Result<()> {
+        let parent = p.parent().unwrap_or(Path::new("")).to_path_buf();
+        let dir = match self.folders.get(&parent) {
+            Some(d) => d.clone(),
+            None => {
+                let shown = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent.as_path()
+                };
+                let d = std::fs::canonicalize(shown).unwrap_or_else(|_| shown.to_path_buf());
+                if let Some(root) = book_above(shown) {
+                    self.book(&root, &root)?;
+                }
+                self.folders.insert(parent, d.clone());
+                d
+            }
+        };
+        let abs = match p.file_name() {
+            Some(name) => dir.join(name),
+            None => p.clone(),
+        };
+        let d = display(&p);
+        self.file(p, &abs, d);
+        Ok(())
+    }
+
+    fn push(&mut self, t: Target) {
+        if self.exclude.is_match(&t.display) || self.exclude.is_match(&t.rel) {
+            return;
+        }
+        self.inputs.targets.push(t);
+    }
+
+    /// The index of the book at `root` (canonical), loading it the first time.
+    fn book(&mut self, root: &Path, shown: &Path) -> anyhow::Result<usize> {
+        if let Some(i) = self.roots.iter().position(|(r, _)| r == root) {
+            return Ok(i);
+        }
+        let mut book = load_book(root)?;
+        book.root = shown.to_path_buf();
+        let src = root.join(&book.book_config.book.src);
+        let src = std::fs::canonicalize(&src).unwrap_or(src);
+        self.roots.push((root.to_path_buf(), src));
+        self.inputs.books.push(book);
+        Ok(self.inputs.books.len() - 1)
+    }
+
+    /// Every chapter `SUMMARY.md` lists, with the book's settings.
+    fn chapters(&mut self, root: &Path, shown: &Path) -> anyhow::Result<()> {
+        let i = self.book(root, shown)?;
+        let src = shown.join(&self.inputs.books[i].book_config.book.src);
+        for rel in summary_chapters(&src)? {
+            let p = src.join(&rel);
+            if p.is_file() {
+                self.push(Target {
+                    display: display(&p),
+                    path: p,
+                    rel: display(&rel),
+                    book: Some(i),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// One Markdown file: with the settings of the book whose `src` holds it (`abs` is its
+    /// canonical path, or a path under a canonical folder), else with the defaults.
+    fn file(&mut self, p: PathBuf, abs: &Path, loose_rel: String) {
+        if is_summary(&p) {
+            return;
+        }
+        let owner = self
+            .roots
+            .iter()
+            .position(|(_, src)| abs.starts_with(src))
+            .map(|i| (i, abs.strip_prefix(&self.roots[i].1).map(display)));
+        let (book, rel) = match owner {
+            Some((i, Ok(rel))) => (Some(i), rel),
+            _ => (None, loose_rel),
+        };
+        self.push(Target {
+            display: display(&p),
+            path: p,
+            rel,
+            book,
+        });
+    }
+}
+
+/// Resolves PATH arguments, finding the book each file belongs to:
+///
+/// - a folder holding `book.toml` is a book: its chapters (from `SUMMARY.md`) with its settings;
+/// - a folder inside a book (`check src`, `check docs/src/guide`): every Markdown file in it,
+///   with the settings of the nearest book above;
+/// - any other folder: every book found below it, each with its own settings, and the
+///   Markdown outside those books' `src` with the defaults;
+/// - a file or a glob's matches: with the settings of the book whose `src` holds it, if any.
+///
+/// `SUMMARY.md` is never a file to check. Finding nothing to check is an error (exit 2)
+/// unless `allow_empty`: a CI gate that checked nothing must not pass. Other errors are usage
+/// errors too: a missing path, a bad glob, an unreadable `book.toml` or `SUMMARY.md`.
+pub fn collect(paths: &[String], excludes: &[String], allow_empty: bool) -> anyhow::Result<Inputs> {
+    let mut c = Collector {
+        inputs: Inputs::default(),
+        exclude: globset(excludes)?,
+        roots: Vec::new(),
+        links: false,
+        folders: HashMap::new(),
+    };
     let paths: Vec<String> = if paths.is_empty() {
         vec![".".into()]
     } else {
         paths.to_vec()
-    };
-    let push = |inputs: &mut Inputs, t: Target| {
-        if exclude.is_match(&t.display) || exclude.is_match(&t.rel) {
-            return;
-        }
-        inputs.targets.push(t);
     };
     for arg in &paths {
         if is_glob(arg) {
@@ -155,79 +293,99 @@ pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> 
                 .build()
                 .with_context(|| format!("invalid glob `{arg}`"))?
                 .compile_matcher();
-            let mut any = false;
-            for p in walk_md(&base, &mut links) {
-                let d = display(&p);
-                if pattern.is_match(&d) {
-                    any = true;
-                    push(
-                        &mut inputs,
-                        Target {
-                            rel: d.clone(),
-                            display: d,
-                            path: p,
-                            book: None,
-                        },
-                    );
-                }
+            let before = c.inputs.targets.len();
+            let mut links = false;
+            let matched: Vec<PathBuf> = walk_md(&base, &mut links)
+                .filter(|p| pattern.is_match(display(p)))
+                .collect();
+            c.links |= links;
+            for p in matched {
+                c.named_file(p)?;
             }
-            if !any {
-                eprintln!("mdbook-polish: warning: `{arg}` matches no Markdown file");
+            if c.inputs.targets.len() == before {
+                let msg = format!(
+                    "`{arg}` matches no Markdown file (looked for *.md under `{}`, SUMMARY.md and --exclude left out)",
+                    display(&base)
+                );
+                if !allow_empty {
+                    bail!("{msg}; pass --allow-empty if that is expected");
+                }
+                eprintln!("mdbook-polish: warning: {msg}");
             }
             continue;
         }
         let path = PathBuf::from(arg);
         let meta =
             std::fs::metadata(&path).with_context(|| format!("`{arg}`: no such file or folder"))?;
-        if meta.is_dir() && path.join("book.toml").is_file() {
-            let book_index = inputs.books.len();
-            let book = load_book(&path)?;
-            let src = path.join(&book.book_config.book.src);
-            for rel in summary_chapters(&src)? {
-                let p = src.join(&rel);
-                let rel_s = display(&rel);
-                if p.is_file() {
-                    push(
-                        &mut inputs,
-                        Target {
-                            display: display(&p),
-                            path: p,
-                            rel: rel_s,
-                            book: Some(book_index),
-                        },
-                    );
-                }
+        if !meta.is_dir() {
+            c.named_file(path)?;
+            continue;
+        }
+        if path.join("book.toml").is_file() {
+            let root = std::fs::canonicalize(&path)?;
+            c.chapters(&root, &path)?;
+            continue;
+        }
+        let abs_dir = std::fs::canonicalize(&path)?;
+        if let Some(root) = book_above(&path) {
+            c.book(&root, &root)?;
+        }
+        // One walk finds both the Markdown files and the books below the folder.
+        let mut files = Vec::new();
+        let mut books = Vec::new();
+        for e in walkdir::WalkDir::new(&path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
+            })
+            .filter_map(Result::ok)
+        {
+            if e.file_type().is_dir() {
+                continue;
             }
-            inputs.books.push(book);
-        } else if meta.is_dir() {
-            for p in walk_md(&path, &mut links) {
-                let rel = p
-                    .strip_prefix(&path)
-                    .map(display)
-                    .unwrap_or_else(|_| display(&p));
-                push(
-                    &mut inputs,
-                    Target {
-                        display: display(&p),
-                        path: p,
-                        rel,
-                        book: None,
-                    },
-                );
+            let name = e.file_name();
+            if name == "book.toml" {
+                books.push(e.path().parent().unwrap_or(Path::new(".")).to_path_buf());
+            } else if e.path().extension().is_some_and(|x| x == "md") {
+                c.links |= e.path_is_symlink();
+                files.push(e.into_path());
             }
-        } else {
-            let d = display(&path);
-            push(
-                &mut inputs,
-                Target {
-                    rel: d.clone(),
-                    display: d,
-                    path,
-                    book: None,
-                },
-            );
+        }
+        for shown in &books {
+            let root = std::fs::canonicalize(shown)?;
+            c.chapters(&root, shown)?;
+        }
+        // A book found below holds its chapters already; its other files under `src` are not
+        // part of the book. Everything else is checked where it stands.
+        let below: Vec<PathBuf> = books
+            .iter()
+            .filter_map(|b| {
+                let i = c
+                    .roots
+                    .iter()
+                    .position(|(r, _)| std::fs::canonicalize(b).is_ok_and(|cb| &cb == r))?;
+                Some(c.roots[i].1.clone())
+            })
+            .collect();
+        for p in files {
+            let abs = p
+                .strip_prefix(&path)
+                .map_or_else(|_| p.clone(), |r| abs_dir.join(r));
+            if below.iter().any(|src| abs.starts_with(src)) {
+                continue;
+            }
+            let rel = p
+                .strip_prefix(&path)
+                .map(display)
+                .unwrap_or_else(|_| display(&p));
+            c.file(p, &abs, rel);
         }
     }
+    let Collector {
+        mut inputs, links, ..
+    } = c;
     // One folder or glob walked without links lists each file once, by one path: the usual
     // CI call (`check src`) needs no `stat` per file. Several PATHs can overlap, and a
     // SUMMARY.md can name a file twice, so those are de-duplicated.
@@ -235,6 +393,21 @@ pub fn collect(paths: &[String], excludes: &[String]) -> anyhow::Result<Inputs> 
         inputs.targets = dedupe(std::mem::take(&mut inputs.targets));
     }
     inputs.targets.sort();
+    if inputs.targets.is_empty() && !allow_empty {
+        bail!(
+            "nothing to check in {}: no Markdown file (*.md, SUMMARY.md left out{}) and no mdBook chapter was found; pass --allow-empty if that is expected",
+            paths
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if excludes.is_empty() {
+                ""
+            } else {
+                ", after --exclude"
+            }
+        );
+    }
     Ok(inputs)
 }
 
@@ -300,7 +473,6 @@ pub const STALE_STYLESHEET: &str = "PL601";
 /// The file name `install` gives the stylesheet.
 pub const STYLESHEET: &str = "polish.css";
 
-
 /// Builds the per-chapter settings from a book's config. Shared with `check`.
 pub fn settings_for(
     cfg: &Config,
@@ -329,7 +501,6 @@ pub fn settings_for(
         diagnostics_only: false,
     })
 }
-
 
 /// Reports every guid used by more than one chapter, at each use, naming the other place.
 /// `guids` holds (index into `files`, the guid node).
@@ -385,7 +556,6 @@ pub fn add_duplicate_guids(files: &mut [FileReport], guids: &[(usize, Node)]) {
     }
 }
 
-
 /// A warning when the html output of the book at `root` does not load our stylesheet, or
 /// loads an older one.
 pub fn stylesheet_warning(
@@ -433,7 +603,6 @@ pub fn stylesheet() -> String {
         crate::compare::CSS
     )
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -275,6 +275,7 @@ fn exclude_and_usage_errors() {
         "d/skip/bad.md",
         "---\nfigma: javascript:go()\n---\n",
     );
+    write(dir.path(), "d/good.md", GOOD);
     polish()
         .current_dir(dir.path())
         .args(["check", "d", "--exclude", "d/skip/**"])
@@ -588,4 +589,136 @@ fn fix_interrupted_leaves_old_or_new_content() {
     polish().arg("fix").arg(&path).assert().success();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
     assert!(temporaries().is_empty(), "{:?}", temporaries());
+}
+
+/// The false greens of a CI gate: a book found below the folder given, or above it, is checked
+/// with its own settings; `SUMMARY.md` is not a chapter; Markdown outside the book is checked
+/// with the defaults; nothing to check is an error.
+mod no_false_green {
+    use super::*;
+
+    /// A repository whose book lives in `docs/` with a schema that requires keys, and a book
+    /// chapter with four schema errors.
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join(".git")).unwrap();
+        write(
+            d,
+            "docs/book.toml",
+            "[book]\ntitle = \"Docs\"\n\n[preprocessor.polish]\nschema = \"team.schema.json\"\n",
+        );
+        write(
+            d,
+            "docs/team.schema.json",
+            r#"{"type": "object", "required": ["summary", "owner"],
+                "properties": {"summary": {"type": "string"}, "owner": {"type": "string"},
+                               "level": {"enum": ["intro", "advanced"]}},
+                "additionalProperties": false}"#,
+        );
+        write(
+            d,
+            "docs/src/SUMMARY.md",
+            "# Summary\n\n- [Start](start.md)\n- [Guide](guide/deep.md)\n",
+        );
+        write(
+            d,
+            "docs/src/start.md",
+            "---\nsummary: Where to begin.\nowner: docs-team\n---\n\n# Start\n",
+        );
+        // Four errors: a missing `owner`, `level` out of its enum, an unknown key, and a
+        // summary that is a list.
+        write(
+            d,
+            "docs/src/guide/deep.md",
+            "---\nsummary: [not, text]\nlevel: expert\ncolour: blue\n---\n\n# Deep\n",
+        );
+        write(
+            d,
+            "README.md",
+            "# The repository\n\nPlain text, no front matter.\n",
+        );
+        dir
+    }
+
+    fn json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+        let out = polish()
+            .current_dir(dir)
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (out.status.code().unwrap_or(-1), v)
+    }
+
+    fn codes_in(v: &serde_json::Value, file_suffix: &str) -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with(file_suffix))
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn check_at_the_repository_root_uses_the_books_schema() {
+        let dir = repo();
+        let (code, v) = json(dir.path(), &["."]);
+        assert_eq!(code, 1, "{v}");
+        let deep = codes_in(&v, "guide/deep.md");
+        assert_eq!(deep.len(), 4, "{deep:?} in {v}");
+        assert_eq!(v["summary"]["errors"], 4, "{v}");
+        // start.md, guide/deep.md and the README outside the book; never SUMMARY.md.
+        assert_eq!(v["files_checked"], 3, "{v}");
+        assert!(codes_in(&v, "SUMMARY.md").is_empty());
+    }
+
+    #[test]
+    fn check_inside_the_book_finds_the_book_above() {
+        let dir = repo();
+        for (cwd, arg) in [
+            (".", "docs/src"),
+            (".", "docs/src/guide"),
+            ("docs/src", "."),
+            (".", "docs/src/guide/deep.md"),
+            (".", "docs/src/**/*.md"),
+        ] {
+            let (code, v) = json(&dir.path().join(cwd), &[arg]);
+            assert_eq!(code, 1, "{cwd} {arg}: {v}");
+            assert_eq!(codes_in(&v, "deep.md").len(), 4, "{cwd} {arg}: {v}");
+        }
+    }
+
+    #[test]
+    fn nothing_to_check_is_an_error_unless_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "empty/notes.txt", "not markdown");
+        write(dir.path(), "toc/SUMMARY.md", "# Summary\n");
+        for args in [
+            vec!["check", "empty"],
+            vec!["check", "toc"],
+            vec!["fix", "empty"],
+        ] {
+            polish()
+                .current_dir(dir.path())
+                .args(&args)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains("nothing to check in `"))
+                .stderr(predicate::str::contains("--allow-empty"));
+        }
+        polish()
+            .current_dir(dir.path())
+            .args(["check", "empty/**/*.md"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("matches no Markdown file"));
+        polish()
+            .current_dir(dir.path())
+            .args(["check", "empty", "--allow-empty"])
+            .assert()
+            .success();
+    }
 }

@@ -10,16 +10,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cli::ReportArgs;
-use crate::workspace::{self, Target};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
 use crate::include;
 use crate::pipeline::{self, ChapterInput, Settings};
-use crate::timings::Laps;
-use crate::workspace::{add_duplicate_guids, settings_for};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
+use crate::timings::Laps;
+use crate::workspace::{self, Target};
+use crate::workspace::{add_duplicate_guids, settings_for};
 
 /// Rule: a file that is not UTF-8 text.
 pub const NOT_UTF8: &str = "PL001";
@@ -34,6 +34,10 @@ pub struct CheckArgs {
     /// Skip files whose path matches this glob (repeatable).
     #[arg(long)]
     pub exclude: Vec<String>,
+    /// Exit 0 when the PATHs hold nothing to check (by default that is an error, exit 2: a
+    /// CI gate that checked nothing must not pass).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Validate against this JSON Schema instead of the book's or the embedded one.
     #[arg(long)]
     pub schema: Option<PathBuf>,
@@ -221,7 +225,7 @@ fn write_report(text: &str) -> anyhow::Result<()> {
 /// Runs `check`. Returns exit code 1 when findings reach `--deny`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let laps = Laps::start();
-    let inputs = workspace::collect(&args.paths, &args.exclude)?;
+    let inputs = workspace::collect(&args.paths, &args.exclude, args.allow_empty)?;
     laps.lap("collected");
     let override_schema = match &args.schema {
         Some(p) => Some(Arc::new(

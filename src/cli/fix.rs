@@ -12,11 +12,11 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use crate::cli::check::{included_targets, read_source};
-use crate::workspace::{self, Target};
 use crate::config::{self, Config};
 use crate::encoding;
 use crate::include;
 use crate::report::{self, FileReport, Format};
+use crate::workspace::{self, Target};
 
 /// Arguments of `fix`.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,6 +26,10 @@ pub struct FixArgs {
     /// Skip files whose path matches this glob (repeatable).
     #[arg(long)]
     pub exclude: Vec<String>,
+    /// Exit 0 when the PATHs hold nothing to check (by default that is an error, exit 2: a
+    /// CI gate that checked nothing must not pass).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Print a unified diff instead of writing.
     #[arg(long)]
     pub dry_run: bool,
@@ -102,7 +106,7 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 
 /// Runs `fix`.
 pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
-    let inputs = workspace::collect(&args.paths, &args.exclude)?;
+    let inputs = workspace::collect(&args.paths, &args.exclude, args.allow_empty)?;
     let loose = Config::default();
     let mut changed = 0usize;
     let mut failed = 0usize;

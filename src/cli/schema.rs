@@ -12,11 +12,11 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::cli::check::read_source;
-use crate::workspace::{self, Target};
 use crate::frontmatter::infer::{Inference, Page};
 use crate::frontmatter::schema::EMBEDDED_SCHEMA;
 use crate::pipeline::{self, ChapterInput, Settings};
 use crate::workspace::settings_for;
+use crate::workspace::{self, Target};
 
 /// Arguments of `schema`.
 #[derive(Debug, Clone, clap::Args)]
@@ -66,7 +66,7 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitCode> {
 
 /// Reads every page's front matter into an [`Inference`].
 pub fn infer(paths: &[String], exclude: &[String]) -> anyhow::Result<Inference> {
-    let inputs = workspace::collect(paths, exclude)?;
+    let inputs = workspace::collect(paths, exclude, false)?;
     let only_front_matter = |mut s: Settings| {
         // The block is read after encoding repair, as in `check`; nothing else is needed.
         s.schema = None;
