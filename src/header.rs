@@ -365,10 +365,20 @@ fn parsed_insertion_point(body: &str, parse: ParseOptions) -> Placement {
                 let end = range.end.min(body.len());
                 let block = body.get(range.start..end).unwrap_or_default();
                 if let Some(after) = html_heading_end(block) {
-                    let at = next_line_start(body, range.start + after);
+                    let cut = range.start + after;
+                    let eol = next_line_start(body, cut);
+                    // More HTML on the same line after the title (pages exported as one long
+                    // line: `<h1>T</h1><p>..</p><h2>..`): the header goes right after the
+                    // title, inside the line, not after everything else on it.
+                    if !body[cut..eol].trim().is_empty() {
+                        return Placement {
+                            at: cut,
+                            in_html_block: true,
+                        };
+                    }
                     return Placement {
-                        at,
-                        in_html_block: at < next_line_start(body, end),
+                        at: eol,
+                        in_html_block: eol < next_line_start(body, end),
                     };
                 }
                 depth += 1;
@@ -471,6 +481,10 @@ fn tag_end(bytes: &[u8], from: usize) -> usize {
 pub fn splice_text(html: &str, body: &str, place: Placement) -> String {
     let at = place.at;
     if place.in_html_block {
+        // Mid-line (after a title that more HTML follows on its line): no line break at all.
+        if at > 0 && !body[..at].ends_with('\n') {
+            return html.to_string();
+        }
         // A CRLF chapter gets `\r\n` from the pipeline, as every inserted line does.
         return format!("{html}\n");
     }
@@ -834,6 +848,14 @@ mod tests {
         // A Markdown heading first wins over a later HTML one.
         let b = "Intro.\n\n## First\n\n<h1>Second</h1>\n";
         assert_eq!(place(b), outside(after(b, "## First\n")));
+        // A page exported as one long line of HTML: right after the title, within the line.
+        let b = "<h1>Title</h1><p><br/></p><h2>Next</h2><p>Text\n\nMore.\n";
+        assert_eq!(place(b), inside(after(b, "</h1>")));
+        let b = "<div class=\"t\"><h1>T</h1></div><p>x</p>\n";
+        assert_eq!(place(b), inside(after(b, "</div>")));
+        // Only spaces after it: the next line, as usual.
+        let b = "<h1>T</h1>  \n\nText.\n";
+        assert_eq!(place(b), outside(after(b, "</h1>  \n")));
         // An unclosed heading is not a place to put anything.
         assert_eq!(place("<h1>Title\n\nText.\n"), outside(0));
         // HTML inside a list or quote is not the page's title.
@@ -846,6 +868,9 @@ mod tests {
         let p = insertion_point(b, ParseOptions::default());
         assert!(p.in_html_block);
         assert_eq!(splice_text("<div>H</div>", b, p), "<div>H</div>\n");
+        let b = "<h1>T</h1><p>x</p>\n";
+        let p = insertion_point(b, ParseOptions::default());
+        assert_eq!(splice_text("<div>H</div>", b, p), "<div>H</div>");
         let b = "<h1>T</h1>\n\nText.\n";
         let p = insertion_point(b, ParseOptions::default());
         assert_eq!(splice_text("<div>H</div>", b, p), "\n<div>H</div>\n");
