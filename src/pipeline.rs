@@ -165,7 +165,8 @@ fn process_inner(
     // 3. Html-only parts. With `diagnostics_only`, the same checks without the HTML.
     if input.html && settings.diagnostics_only {
         if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
-            later.extend(header::diagnostics(data, cfg));
+            let diags = header::diagnostics(data, cfg);
+            later.extend(not_reported_yet(diags, &later));
         }
         if let Some(opts) = &settings.compare {
             let notes = match tables {
@@ -180,7 +181,7 @@ fn process_inner(
     } else if input.html {
         if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
             let (html, diags) = header::render(data, cfg, input.id_prefix, settings.parse);
-            later.extend(diags);
+            later.extend(not_reported_yet(diags, &later));
             if let Some(html) = html {
                 let place = header::insertion_point(body, settings.parse);
                 edits.push(Edit::insert(
@@ -248,6 +249,19 @@ fn missing_front_matter(schema: Option<&Schema>) -> Diagnostic {
     Diagnostic::error(MISSING_FRONT_MATTER, 0..0, message).with_help(
         "start the file with a `---` line, the YAML fields, and a closing `---` line; if this page needs none, exclude it in book.toml: `require-front-matter = [\"!path/of/page.md\"]`",
     )
+}
+
+/// The header's findings on values the schema already reported: one mistake, one report (a
+/// `javascript:` figma link is a schema error; its header warning would say the same again).
+fn not_reported_yet(header: Vec<Diagnostic>, earlier: &[Diagnostic]) -> Vec<Diagnostic> {
+    header
+        .into_iter()
+        .filter(|d| {
+            !earlier
+                .iter()
+                .any(|e| e.span == d.span && e.code.starts_with("PL2"))
+        })
+        .collect()
 }
 
 /// Whether the chapter ends its lines with CRLF (judged by its first line break): what we
@@ -672,6 +686,44 @@ mod tests {
         for code in ["PL501", "PL302"] {
             assert!(codes.contains(&code), "{code} exercised: {codes:?}");
         }
+    }
+
+    /// One mistake, one report: a `javascript:` figma link breaks the schema; the header's
+    /// own warning about it (PL501) would say the same again, in html builds and in `check`.
+    #[test]
+    fn an_unsafe_link_the_schema_rejects_is_reported_once() {
+        let src = "---\nfigma: javascript:alert(1)\n---\n# T\n";
+        for diagnostics_only in [false, true] {
+            let r = process(
+                ChapterInput {
+                    source: src,
+                    id_prefix: "p",
+                    html: true,
+                    require_front_matter: false,
+                },
+                &Settings {
+                    diagnostics_only,
+                    ..Settings::all_jobs()
+                },
+            );
+            let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["PL206"], "{:?}", r.diagnostics);
+        }
+        // Without a schema the header's warning is the one report.
+        let r = process(
+            ChapterInput {
+                source: src,
+                id_prefix: "p",
+                html: true,
+                require_front_matter: false,
+            },
+            &Settings {
+                schema: None,
+                ..Settings::all_jobs()
+            },
+        );
+        let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["PL501"]);
     }
 
     #[test]

@@ -91,12 +91,13 @@ fn key_typos_and_enum_typos_get_suggestions() {
 }
 
 #[test]
-fn missing_required_key_points_at_the_mapping() {
+fn missing_required_keys_point_at_the_opening_fence() {
     let src = "---\nsummary: s\nlocale: en-us\n---\n";
     let d = validate(&team(), src);
     assert_eq!(codes(&d), ["PL204"]);
     assert_eq!(d[0].message, "missing required key `guid`");
-    assert_eq!(&src[d[0].span.clone()], "summary: s");
+    // Not the first key, which has nothing to do with it.
+    assert_eq!(&src[d[0].span.clone()], "---");
 }
 
 #[test]
@@ -112,10 +113,11 @@ fn wrong_shapes_are_explained_in_plain_words() {
     );
     assert_eq!(
         d[2].message,
-        "`helpids`: expected one of: integer | string matching `^\\d+(,\\s*\\d+)*$`; found string \"12, x\""
+        "`helpids`: expected integer or string matching the pattern; found string \"12, x\" (pattern `^\\d+(,\\s*\\d+)*$`)"
     );
     assert!(
-        d[3].message.contains("null | empty text | string matching"),
+        d[3].message
+            .contains("null, empty text or a URL starting with `https://www.figma.com/`"),
         "{}",
         d[3].message
     );
@@ -351,7 +353,7 @@ fn embedded_schema_still_checks_shapes_and_formats() {
         "PL206",
         "found string \"6d1f0c3e-88a2-4c57-b1e9\"",
     );
-    assert!(d.message.contains("string matching"), "{}", d.message);
+    assert!(d.message.contains("a UUID"), "{}", d.message);
     let src = "---\nfigma: javascript:alert(1)\n---\n";
     let d = one(src, "PL206", "found string \"javascript:alert(1)\"");
     assert_eq!(&src[d.span.clone()], "javascript:alert(1)");
@@ -368,12 +370,12 @@ fn embedded_schema_still_checks_shapes_and_formats() {
     one(
         "---\ntags:\n  label: x\n---\n",
         "PL206",
-        "`tags`: expected one of: null | string or number | list of string or number",
+        "`tags`: expected null, string or number or list of string or number; found a mapping",
     );
     one(
         "---\naudience:\n  - role: x\n---\n",
         "PL206",
-        "`audience`: expected one of: null | string or number | list of string or number; found a list of 1 item",
+        "`audience`: expected null, string or number or list of string or number; found a list of 1 item",
     );
     one(
         "---\nhelpids: 12, x\n---\n",

@@ -216,10 +216,18 @@ impl Schema {
         found.sort_by_key(|f| rank(f.diagnostic.code));
         let mut seen = HashSet::new();
         let mut out = Vec::new();
+        // Missing keys, by the mapping that lacks them: one report per mapping.
+        let mut missing: Vec<(Range<usize>, Vec<String>, Diagnostic)> = Vec::new();
         for f in found {
-            if let Some(missing) = &f.missing
-                && suggested.contains(&(f.owner.clone(), missing.clone()))
-            {
+            if let Some(name) = &f.missing {
+                if suggested.contains(&(f.owner.clone(), name.clone())) {
+                    continue;
+                }
+                match missing.iter_mut().find(|m| m.0 == f.owner) {
+                    Some(m) if !m.1.contains(name) => m.1.push(name.clone()),
+                    Some(_) => {}
+                    None => missing.push((f.owner.clone(), vec![name.clone()], f.diagnostic)),
+                }
                 continue;
             }
             let key = match f.diagnostic.code {
@@ -233,6 +241,28 @@ impl Schema {
             if seen.insert(key) {
                 out.push(f.diagnostic);
             }
+        }
+        for (owner, names, mut d) in missing {
+            if names.len() > 1 {
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                let single = format!("missing required key `{}`", names[0]);
+                let rest = d
+                    .message
+                    .strip_prefix(&single)
+                    .unwrap_or_default()
+                    .to_string();
+                let and = |items: &[String]| list_words_or(items).replace(" or ", " and ");
+                d.message = format!("missing required keys {}{rest}", and(&quoted));
+                let lines: Vec<String> = names.iter().map(|n| format!("`{n}:`")).collect();
+                d = d.with_help(format!("add {} lines", and(&lines)));
+            }
+            // The whole front matter lacks them: point at its opening fence, not at whatever
+            // key happens to come first.
+            if owner == root.span {
+                let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+                d.span = first_line(src, &(start..src.len()));
+            }
+            out.push(d);
         }
         out.extend(near_misses);
         out.sort_by_key(|d| (d.span.start, d.code));
@@ -410,13 +440,27 @@ impl Schema {
                 });
             }
             ValidationErrorKind::Pattern { pattern } => {
-                let mut d = Diagnostic::error(
-                    "PL205",
-                    span,
-                    format!("{subject}: {found} does not match the pattern `{pattern}`"),
-                );
+                // What the value should be in words first (a known shape, or the schema's own
+                // description of the key); the regex last, for whoever needs it.
+                let described = self.words_near(error.schema_path().as_str());
+                let message = match (known_pattern(pattern), &described) {
+                    (Some(words), _) => {
+                        format!("{subject}: expected {words}, found {found} (pattern `{pattern}`)")
+                    }
+                    (None, Some(words)) => {
+                        format!("{subject}: {found} does not fit: {words} (pattern `{pattern}`)")
+                    }
+                    (None, None) => {
+                        format!("{subject}: {found} does not match the pattern `{pattern}`")
+                    }
+                };
+                let mut d = Diagnostic::error("PL205", span, message);
                 if let Some(h) = pattern_help(pattern, instance, raw) {
                     d = d.with_help(h);
+                } else if known_pattern(pattern).is_some()
+                    && let Some(words) = described
+                {
+                    d = d.with_help(words);
                 }
                 push(out, d);
             }
@@ -439,17 +483,33 @@ impl Schema {
                     .map(|a| a.iter().collect())
                     .unwrap_or_default();
                 let words: Vec<String> = branches.iter().map(|b| self.describe(b, 0)).collect();
+                // The regexes of the branches, named once at the end of the message.
+                let patterns: Vec<&str> = branches
+                    .iter()
+                    .filter_map(|b| b.get("pattern").and_then(Json::as_str))
+                    .collect();
+                let regexes = match patterns.as_slice() {
+                    [] => String::new(),
+                    [one] => format!(" (pattern `{one}`)"),
+                    many => format!(
+                        " (patterns {})",
+                        many.iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
                 let several =
                     matches!(error.kind(), ValidationErrorKind::OneOfMultipleValid { .. });
                 let message = if several {
                     format!(
-                        "{subject}: {found} matches more than one of: {}",
+                        "{subject}: {found} matches more than one of: {}{regexes}",
                         words.join(" | ")
                     )
                 } else {
                     format!(
-                        "{subject}: expected one of: {}; found {found}",
-                        words.join(" | ")
+                        "{subject}: expected {}; found {found}{regexes}",
+                        list_words_or(&words)
                     )
                 };
                 let mut d = Diagnostic::error("PL206", span, message);
@@ -462,6 +522,11 @@ impl Schema {
                     && let Some(h) = pattern.and_then(|p| pattern_help(p, instance, raw))
                 {
                     d = d.with_help(h);
+                }
+                if d.help.is_none()
+                    && let Some(words) = self.words_near(error.schema_path().as_str())
+                {
+                    d = d.with_help(words);
                 }
                 push(out, d);
             }
@@ -540,7 +605,12 @@ impl Schema {
                     .iter()
                     .map(|b| self.describe(b, depth + 1))
                     .collect();
-                return words.join(" | ");
+                // Nested alternatives are one item of the outer list: `a, b or c`, not
+                // `a or b or c`.
+                return match depth {
+                    0 => list_words_or(&words),
+                    _ => words.join(", "),
+                };
             }
         }
         let mut words = type_words(schema);
@@ -548,7 +618,14 @@ impl Schema {
             return truncate(&schema.to_string(), MAX_FOUND);
         }
         if let Some(p) = schema.get("pattern").and_then(Json::as_str) {
-            words = format!("{words} matching `{p}`");
+            // The regex itself is named once, at the end of the message.
+            words = match known_pattern(p) {
+                Some(known) => known,
+                None => match schema.get("description").or_else(|| schema.get("title")) {
+                    Some(Json::String(d)) => d.clone(),
+                    _ => format!("{words} matching the pattern"),
+                },
+            };
         }
         if let Some(f) = schema.get("format").and_then(Json::as_str) {
             words = format!("{words} in {f} format");
@@ -557,6 +634,86 @@ impl Schema {
             words = format!("{words} of {}", self.describe(items, depth + 1));
         }
         words
+    }
+}
+
+impl Schema {
+    /// The schema's own words for the key a keyword belongs to: the `description` (or
+    /// `title`) of the nearest schema at or above `pointer`, up to the key's own schema.
+    fn words_near(&self, pointer: &str) -> Option<String> {
+        let segments: Vec<&str> = pointer.split('/').collect();
+        for end in (1..=segments.len()).rev() {
+            let at = segments[..end].join("/");
+            if let Some(words) = self
+                .schema_at(&at)
+                .and_then(|s| s.get("description").or_else(|| s.get("title")))
+                .and_then(Json::as_str)
+            {
+                return Some(words.trim().to_string());
+            }
+            // A key's own schema (`.../properties/k`) or a list's items: no higher.
+            let last_two = (segments.get(end.wrapping_sub(2)), segments.get(end - 1));
+            if matches!(last_two, (Some(&"properties"), _) | (_, Some(&"items"))) {
+                break;
+            }
+        }
+        None
+    }
+}
+
+/// A regex that has a name in plain words: the shapes docs teams use most.
+fn known_pattern(pattern: &str) -> Option<String> {
+    let p = pattern.replace("A-F", "").replace("a-f", "");
+    if p.contains("{8}-") && p.contains("{4}-") && p.contains("{12}") {
+        return Some("a UUID (32 hexadecimal digits in groups of 8-4-4-4-12, like `0f8fad5b-d9cb-469f-a165-70867728950e`)".into());
+    }
+    let lower = pattern.to_ascii_lowercase();
+    if lower.starts_with("^(https?|https?)://")
+        || lower.starts_with("^https?://")
+        || lower.starts_with("^(https?)://")
+    {
+        return Some("an http(s) URL (`https://...`)".into());
+    }
+    if ["^[A-Za-z]{2,3}(-", "^[a-z]{2}(-", "^[a-z]{2,3}(-", "^[a-z]{2}-"]
+        .iter()
+        .any(|start| pattern.starts_with(start))
+    {
+        return Some("a language tag (`en`, `en-us`, `pt-BR`)".into());
+    }
+    // `^https://www\.figma\.com/`: a URL with a fixed start, named by that start.
+    if let Some(rest) = pattern.strip_prefix('^') {
+        let mut literal = String::new();
+        let mut chars = rest.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some(e @ ('.' | '/' | '-' | ':' | '?' | '=' | '&')) => literal.push(e),
+                    _ => break,
+                },
+                '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '$' | '^' => {
+                    break;
+                }
+                other => literal.push(other),
+            }
+        }
+        if (literal.starts_with("https://") || literal.starts_with("http://"))
+            && literal.len() > "https://".len()
+        {
+            return Some(format!("a URL starting with `{literal}`"));
+        }
+    }
+    if pattern.contains("\\d+(\\s*,\\s*\\d+)*") {
+        return Some("a number, or numbers separated by commas".into());
+    }
+    None
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn list_words_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
@@ -1100,8 +1257,66 @@ mod tests {
     fn empty_block_reports_missing_keys() {
         let src = "---\n---\n";
         let d = check(&team(), src);
-        assert_eq!(codes(&d), ["PL204", "PL204", "PL204"]);
+        // One finding naming every missing key, at the opening fence.
+        assert_eq!(codes(&d), ["PL204"]);
+        let names = team().required_keys().len();
+        assert_eq!(
+            d[0].message.matches('`').count(),
+            2 * names,
+            "{}",
+            d[0].message
+        );
+        assert!(
+            d[0].message.starts_with("missing required keys "),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(d[0].span, 0..3);
         assert!(check(&Schema::embedded(), src).is_empty());
+        // With a BOM and a key present, still the fence, not the first key.
+        let src = "\u{feff}---\nsummary: x\n---\n";
+        let d = check(&team(), src);
+        assert!(
+            d.iter().all(|d| d.code != "PL204" || d.span == (3..6)),
+            "{d:?}"
+        );
+    }
+
+    /// Words before the regex: a known shape, or the schema's own description of the key.
+    #[test]
+    fn pattern_failures_say_what_the_value_should_be() {
+        let d = check(
+            &Schema::embedded(),
+            "---\nguid: nope\nfigma: javascript:x()\n---\n",
+        );
+        let guid = d.iter().find(|d| d.message.starts_with("`guid`")).unwrap();
+        assert!(guid.message.contains("a UUID"), "{}", guid.message);
+        let words = guid.message.find("a UUID").unwrap();
+        let regex = guid.message.find("(pattern `").unwrap();
+        assert!(words < regex, "the regex comes last: {}", guid.message);
+        let figma = d.iter().find(|d| d.message.starts_with("`figma`")).unwrap();
+        assert!(
+            figma.message.contains("an http(s) URL"),
+            "{}",
+            figma.message
+        );
+        let schema = Schema::from_str(
+            r#"{"properties": {"code": {"type": "string", "pattern": "^[A-Z]{3}$",
+                "description": "Three capital letters, like `ABC`."}}}"#,
+            "t.json",
+        )
+        .unwrap();
+        let d = check(&schema, "---\ncode: abcd\n---\n");
+        assert!(
+            d[0].message.contains("Three capital letters"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            d[0].message.ends_with("(pattern `^[A-Z]{3}$`)"),
+            "{}",
+            d[0].message
+        );
     }
 
     /// The embedded schema has no vocabulary for did-you-mean to offer: no `enum`, no `const`
