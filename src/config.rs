@@ -95,7 +95,14 @@ pub struct Config {
     pub pro_words: Vec<String>,
     /// Extra words for the "con" side.
     pub con_words: Vec<String>,
-    /// Keep the built-in English word sets. Default `true`.
+    /// Extra favourable verdicts that open a header (`Good`, `Do`, `Use`).
+    pub pro_verdicts: Vec<String>,
+    /// Extra unfavourable verdicts that open a header (`Bad`, `Avoid`).
+    pub con_verdicts: Vec<String>,
+    /// Extra negations (`not`, `nicht`): `X` beside `Not X` is a comparison.
+    pub negation_words: Vec<String>,
+    /// Keep the built-in word lists (English, Spanish, Portuguese, French, German). Default
+    /// `true`.
     pub default_words: bool,
     /// Render layout tables (text beside an image) as media rows. Default `false`.
     pub media: bool,
@@ -125,6 +132,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "compare",
     "pro-words",
     "con-words",
+    "pro-verdicts",
+    "con-verdicts",
+    "negation-words",
     "default-words",
     "media",
     "encoding",
@@ -145,6 +155,9 @@ impl Default for Config {
             compare: true,
             pro_words: Vec::new(),
             con_words: Vec::new(),
+            pro_verdicts: Vec::new(),
+            con_verdicts: Vec::new(),
+            negation_words: Vec::new(),
             default_words: true,
             media: false,
             encoding: true,
@@ -206,9 +219,15 @@ impl Config {
         if !self.default_words {
             opts.pro_words.clear();
             opts.con_words.clear();
+            opts.pro_verdicts.clear();
+            opts.con_verdicts.clear();
+            opts.negations.clear();
         }
         opts.pro_words.extend(self.pro_words.iter().cloned());
         opts.con_words.extend(self.con_words.iter().cloned());
+        opts.pro_verdicts.extend(self.pro_verdicts.iter().cloned());
+        opts.con_verdicts.extend(self.con_verdicts.iter().cloned());
+        opts.negations.extend(self.negation_words.iter().cloned());
         Some(opts)
     }
 

@@ -6,6 +6,7 @@
 //! function over a chapter's text: it returns edits (one per converted table) and notes on
 //! near misses. Its output contains no table, so running it again changes nothing.
 
+mod classify;
 mod detect;
 mod items;
 mod render;
@@ -20,64 +21,108 @@ use render::{MediaCell, Side};
 /// The stylesheet for the components; mdBook theme variables only.
 pub const CSS: &str = include_str!("../../assets/compare.css");
 
-/// What counts as a comparison table and how it is rendered.
+/// What counts as a comparison table and how it is rendered. A table converts when its
+/// *pair* of headers reads as two opposing sides; `classify.rs` has the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareOptions {
-    /// Words that mark the "pro" column header (whole words, any case; an entry may be
-    /// several words).
+    /// Words that name the "pro" side when a header is about them (`Benefits`, `Key
+    /// benefits`, `Benefits of X`); any case, an entry may be several words.
     pub pro_words: Vec<String>,
-    /// Words that mark the "con" column header.
+    /// Words that name the "con" side.
     pub con_words: Vec<String>,
+    /// Words that open a header with a favourable verdict (`Good`, `Correct`, `Do`, `Use`),
+    /// or stand in parentheses after it (`(recommended)`).
+    pub pro_verdicts: Vec<String>,
+    /// Words that open a header with an unfavourable verdict (`Bad`, `Avoid`, `Don't`).
+    pub con_verdicts: Vec<String>,
+    /// Words that negate (`not`, `nicht`): `X` beside `Not X` is a comparison, `X` the pro
+    /// side. English contractions in `n't` always count.
+    pub negations: Vec<String>,
     /// Render layout tables (text beside an image) as media rows.
     pub media: bool,
     /// mdBook's parser flags.
     pub parse: ParseOptions,
 }
 
-/// Default "pro" header words (English).
+/// Default "pro" side words: English, Spanish, Portuguese, French, German.
 pub const DEFAULT_PRO_WORDS: &[&str] = &[
-    "benefit",
-    "benefits",
-    "pro",
-    "pros",
-    "advantage",
-    "advantages",
-    "strength",
-    "strengths",
-    "upside",
-    "upsides",
-    "gain",
-    "gains",
-    "do",
-    "dos",
-    "do's",
+    "benefit", "benefits", "pro", "pros", "advantage", "advantages", "strength", "strengths",
+    "upside", "upsides", "gain", "gains", "plus", "pluses", "positives", "opportunities",
+    "reward", "rewards", "merits",
+    // es
+    "ventaja", "ventajas", "beneficio", "beneficios", "puntos fuertes", "fortalezas",
+    // pt
+    "vantagem", "vantagens", "benefício", "benefícios", "prós", "pontos fortes",
+    // fr
+    "avantage", "avantages", "bénéfices", "points forts",
+    // de
+    "vorteil", "vorteile", "stärken",
 ];
 
-/// Default "con" header words (English).
+/// Default "con" side words.
 pub const DEFAULT_CON_WORDS: &[&str] = &[
-    "burden",
-    "burdens",
-    "con",
-    "cons",
-    "disadvantage",
-    "disadvantages",
-    "weakness",
-    "weaknesses",
-    "downside",
-    "downsides",
-    "cost",
-    "costs",
-    "don't",
-    "don'ts",
-    "dont",
-    "donts",
+    "burden", "burdens", "con", "cons", "disadvantage", "disadvantages", "weakness",
+    "weaknesses", "downside", "downsides", "drawback", "drawbacks", "limitation",
+    "limitations", "risk", "risks", "trade-off", "trade-offs", "tradeoff", "tradeoffs",
+    "pitfall", "pitfalls", "cost", "costs", "caveat", "caveats", "challenges", "concerns",
+    "loss", "losses", "minus", "minuses", "negatives", "threats",
+    // es
+    "desventaja", "desventajas", "inconvenientes", "limitaciones", "riesgos", "contra",
+    "contras", "puntos débiles", "debilidades",
+    // pt
+    "desvantagem", "desvantagens", "limitações", "riscos", "pontos fracos",
+    // fr
+    "inconvénient", "inconvénients", "risques", "points faibles",
+    // de
+    "nachteil", "nachteile", "schwächen", "einschränkungen", "risiken",
 ];
+
+/// Default favourable verdicts.
+pub const DEFAULT_PRO_VERDICTS: &[&str] = &[
+    "good", "correct", "right", "recommended", "preferred", "prefer", "do", "dos", "do's",
+    "use", "allowed", "acceptable", "valid", "helpful", "always", "best practice",
+    "best practices",
+    // es, pt
+    "bueno", "bien", "correcto", "correcta", "recomendado", "recomendada", "hacer", "usar",
+    "bom", "certo", "correto", "fazer",
+    // fr
+    "bon", "recommandé", "à faire", "faire", "utiliser",
+    // de
+    "gut", "richtig", "empfohlen", "verwenden",
+];
+
+/// Default unfavourable verdicts.
+pub const DEFAULT_CON_VERDICTS: &[&str] = &[
+    "bad", "incorrect", "wrong", "avoid", "don't", "dont", "don'ts", "donts", "discouraged",
+    "never", "instead of", "unacceptable", "invalid", "unhelpful", "anti-pattern",
+    "anti-patterns", "antipattern",
+    // es, pt
+    "malo", "mal", "incorrecto", "incorrecta", "evitar", "en lugar de", "ruim", "errado",
+    "incorreto", "em vez de",
+    // fr
+    "mauvais", "éviter", "à éviter", "au lieu de",
+    // de
+    "schlecht", "falsch", "vermeiden", "statt", "anstatt",
+];
+
+/// Default negations (besides English `n't` contractions).
+pub const DEFAULT_NEGATIONS: &[&str] = &[
+    "not", "no", "never", "nunca", "não", "nao", "ne", "pas", "jamais", "nicht", "kein",
+    "keine", "nie",
+];
+
+fn owned(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
 
 impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
-            pro_words: DEFAULT_PRO_WORDS.iter().map(|s| s.to_string()).collect(),
-            con_words: DEFAULT_CON_WORDS.iter().map(|s| s.to_string()).collect(),
+            pro_words: owned(DEFAULT_PRO_WORDS),
+            con_words: owned(DEFAULT_CON_WORDS),
+            pro_verdicts: owned(DEFAULT_PRO_VERDICTS),
+            con_verdicts: owned(DEFAULT_CON_VERDICTS),
+            negations: owned(DEFAULT_NEGATIONS),
             media: false,
             parse: ParseOptions::default(),
         }
@@ -246,10 +291,7 @@ pub(crate) fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> 
         }) {
             return true;
         }
-        let words = detect::words(line);
-        if detect::matches_set(&words, &opts.pro_words)
-            || detect::matches_set(&words, &opts.con_words)
-        {
+        if classify::touches(line, opts) {
             return !(notes_only && converts_cleanly(text, line, start, opts));
         }
         // No word: only a layout table (one header cell empty, an image in the body) can
@@ -302,16 +344,9 @@ fn converts_cleanly(text: &str, head: &str, delim: usize, opts: &CompareOptions)
     let Some([a, b]) = two_cells(head) else {
         return false;
     };
-    let side = |cell: &str| {
-        let w = detect::words(cell);
-        (
-            detect::matches_set(&w, &opts.pro_words),
-            detect::matches_set(&w, &opts.con_words),
-        )
-    };
     let clean = matches!(
-        (side(a), side(b)),
-        ((true, false), (false, true)) | ((false, true), (true, false))
+        classify::classify_pair(a.trim(), b.trim(), opts),
+        classify::PairVerdict::Comparison { .. }
     );
     clean
         && row
