@@ -85,8 +85,8 @@ pub(crate) enum PairVerdict {
 /// (`Cost`), a level (`Gain`), a preposition (Spanish `con`). They still make a comparison
 /// with an opposite side, but alone they never earn a note.
 const AMBIGUOUS: &[&str] = &[
-    "pro", "con", "cost", "costs", "gain", "gains", "plus", "coste", "costes", "custo",
-    "custos", "coût", "coûts", "kosten",
+    "pro", "con", "cost", "costs", "gain", "gains", "plus", "coste", "costes", "custo", "custos",
+    "coût", "coûts", "kosten",
 ];
 
 /// Words that may follow a side word that opens a header (`Benefits of X`, `Risks when ...`,
@@ -100,12 +100,25 @@ const LINKS: &[&str] = &[
 /// Words that open a contrasting sentence: a header starting with one is the con side when
 /// the other header mentions a pro word (`...but it comes with burdens`).
 const CONTRASTS: &[&str] = &[
-    "but", "however", "yet", "though", "although", "pero", "sin", "mas", "porém", "mais",
-    "cependant", "aber", "jedoch",
+    "but",
+    "however",
+    "yet",
+    "though",
+    "although",
+    "pero",
+    "sin",
+    "mas",
+    "porém",
+    "mais",
+    "cependant",
+    "aber",
+    "jedoch",
 ];
 
 /// Articles skipped before a verdict (`The good`, `The bad`).
-const ARTICLES: &[&str] = &["the", "a", "an", "el", "la", "los", "las", "o", "os", "le", "les", "der", "die", "das"];
+const ARTICLES: &[&str] = &[
+    "the", "a", "an", "el", "la", "los", "las", "o", "os", "le", "les", "der", "die", "das",
+];
 
 /// Words that open a question or a task: such a header is never a near miss's partner.
 const QUESTIONS: &[&str] = &[
@@ -117,22 +130,94 @@ const QUESTIONS: &[&str] = &[
 /// table is a list of that side, not a near miss (`Benefits | Notes`, `Risk | Mitigation`,
 /// `Tier | Benefits`).
 const COMPANIONS: &[&str] = &[
-    "description", "details", "detail", "notes", "note", "example", "examples", "explanation",
-    "comment", "comments", "remarks", "mitigation", "mitigations", "workaround", "workarounds",
-    "solution", "solutions", "fix", "fixes", "impact", "reason", "reasons", "meaning",
-    "definition", "context", "status", "severity", "likelihood", "probability", "owner",
-    "feature", "features", "item", "items", "name", "plan", "plans", "tier", "tiers",
-    "customer", "customers", "setting", "settings", "step", "steps", "task", "tasks", "type",
-    "category", "role", "component", "service", "scenario", "action", "capability", "value",
-    "default", "version", "summary", "verdict", "area", "level", "score", "source", "link",
-    "descripción", "notas", "nota", "ejemplo", "descrição", "exemplo", "remarque",
-    "exemple", "beschreibung", "hinweis", "beispiel",
+    "description",
+    "details",
+    "detail",
+    "notes",
+    "note",
+    "example",
+    "examples",
+    "explanation",
+    "comment",
+    "comments",
+    "remarks",
+    "mitigation",
+    "mitigations",
+    "workaround",
+    "workarounds",
+    "solution",
+    "solutions",
+    "fix",
+    "fixes",
+    "impact",
+    "reason",
+    "reasons",
+    "meaning",
+    "definition",
+    "context",
+    "status",
+    "severity",
+    "likelihood",
+    "probability",
+    "owner",
+    "feature",
+    "features",
+    "item",
+    "items",
+    "name",
+    "plan",
+    "plans",
+    "tier",
+    "tiers",
+    "customer",
+    "customers",
+    "setting",
+    "settings",
+    "step",
+    "steps",
+    "task",
+    "tasks",
+    "type",
+    "category",
+    "role",
+    "component",
+    "service",
+    "scenario",
+    "action",
+    "capability",
+    "value",
+    "default",
+    "version",
+    "summary",
+    "verdict",
+    "area",
+    "level",
+    "score",
+    "source",
+    "link",
+    "descripción",
+    "notas",
+    "nota",
+    "ejemplo",
+    "descrição",
+    "exemplo",
+    "remarque",
+    "exemple",
+    "beschreibung",
+    "hinweis",
+    "beispiel",
 ];
 
 /// Emoji and shortcodes that mark a side (checked in the header's raw text).
 const PRO_MARKS: &[char] = &['\u{2705}', '\u{2714}', '\u{2611}', '\u{2713}', '\u{1F44D}'];
 const CON_MARKS: &[char] = &[
-    '\u{274C}', '\u{2716}', '\u{2718}', '\u{2717}', '\u{1F44E}', '\u{26D4}', '\u{1F6AB}',
+    '\u{274C}',
+    '\u{2716}',
+    '\u{2718}',
+    '\u{2717}',
+    '\u{1F44E}',
+    '\u{26D4}',
+    '\u{1F6AB}',
 ];
 const PRO_CODES: &[&str] = &[
     ":white_check_mark:",
@@ -169,14 +254,16 @@ fn is_plain_word(entry: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'\'')
 }
 
-/// An entry of a word list as words: most entries (all the plain defaults) are one word
-/// that `words` would return unchanged, and are not split again (splitting every entry for
-/// every header cell was a fifth of `check`'s instructions on a large book).
-fn entry_words(entry: &str) -> std::borrow::Cow<'_, [String]> {
+/// An entry of a word list as words (`trade-off` is `trade off`, `Instead of` is two).
+/// Only [`classify_pair`] splits entries, once per table; the pre-check ([`touches`]) goes
+/// through [`matches_set`], which compares plain one-word entries without splitting them
+/// (splitting every entry for every header line was a fifth of `check`'s instructions on a
+/// large book).
+fn entry_words(entry: &str) -> Vec<String> {
     if is_plain_word(entry) {
-        std::borrow::Cow::Owned(vec![entry.to_string()])
+        vec![entry.to_string()]
     } else {
-        std::borrow::Cow::Owned(words(entry))
+        words(entry)
     }
 }
 
@@ -196,7 +283,7 @@ fn starts_with_entry(ws: &[String], set: &[String]) -> Option<usize> {
     set.iter()
         .filter_map(|e| {
             let e = entry_words(e);
-            (!e.is_empty() && ws.len() >= e.len() && ws[..e.len()] == *e).then_some(e.len())
+            (!e.is_empty() && ws.len() >= e.len() && ws[..e.len()] == e[..]).then_some(e.len())
         })
         .max()
 }
@@ -313,7 +400,7 @@ impl Header {
             }
             let ambiguous = len == 1 && in_list(&e[0], AMBIGUOUS);
             for s in 0..=(n - len) {
-                if ws[s..s + len] != *e {
+                if ws[s..s + len] != e[..] {
                     continue;
                 }
                 // A plural side word with one qualifier after it: Spanish, Portuguese and
@@ -354,12 +441,17 @@ impl Header {
                 return Some(Side::Con);
             }
             // `Not recommended`, `No recomendado`, `Do not use`.
+            // `Not a good fit`: an article may follow the negation.
             let after_neg = match ws {
                 [d, n, ..] if d == "do" && n == "not" => Some(&ws[2..]),
                 [n, ..] if is_negation(n, opts) => Some(&ws[1..]),
                 _ => None,
             };
             if let Some(rest) = after_neg {
+                let rest = match rest.first() {
+                    Some(w) if in_list(w, ARTICLES) => &rest[1..],
+                    _ => rest,
+                };
                 return starts_with_entry(rest, &opts.pro_verdicts).map(|_| Side::Con);
             }
             let n = starts_with_entry(ws, &opts.pro_verdicts)?;
@@ -376,7 +468,25 @@ impl Header {
         {
             return Some(side);
         }
-        lead(&self.main).or(self.mark)
+        lead(&self.main)
+            .or_else(|| self.trailing_verdict(opts))
+            .or(self.mark)
+    }
+
+    /// A verdict that ends a short header (three words at most): `Usage to avoid`,
+    /// `Common mistake`, `Things to do`. Longer headers are sentences, where a verdict word
+    /// at the end says nothing about the column.
+    fn trailing_verdict(&self, opts: &CompareOptions) -> Option<Side> {
+        let (last, rest) = self.main.split_last()?;
+        if rest.is_empty() || self.main.len() > 3 || rest.iter().any(|w| is_negation(w, opts)) {
+            return None;
+        }
+        let one = |set: &[String]| set.iter().any(|e| e == last);
+        match (one(&opts.pro_verdicts), one(&opts.con_verdicts)) {
+            (true, false) => Some(Side::Pro),
+            (false, true) => Some(Side::Con),
+            _ => None,
+        }
     }
 
     fn negated(&self, opts: &CompareOptions) -> bool {
@@ -388,7 +498,7 @@ impl Header {
     fn core(&self, opts: &CompareOptions) -> Vec<&str> {
         self.main
             .iter()
-            .filter(|w| !(is_negation(w, opts) && !w.ends_with("n't")))
+            .filter(|w| !is_negation(w, opts) || w.ends_with("n't"))
             .map(|w| match w.strip_suffix("n't") {
                 Some("ca") => "can",
                 Some("wo") => "will",
@@ -411,7 +521,9 @@ fn negation_pair(p: &Header, n: &Header, opts: &CompareOptions) -> bool {
     }
     // `Use this` / `Not this`: the pro side's own verdict word is not part of the subject.
     if let Some(k) = starts_with_entry(&p.main, &opts.pro_verdicts)
-        && pc.get(k..).is_some_and(|rest| !rest.is_empty() && rest == nc.as_slice())
+        && pc
+            .get(k..)
+            .is_some_and(|rest| !rest.is_empty() && rest == nc.as_slice())
     {
         return true;
     }
@@ -422,7 +534,15 @@ fn negation_pair(p: &Header, n: &Header, opts: &CompareOptions) -> bool {
         [x, ..] => is_negation(x, opts),
         [] => false,
     };
-    starts_negated && !pc.is_empty() && pc.first() == nc.first()
+    if starts_negated && !pc.is_empty() && pc.first() == nc.first() {
+        return true;
+    }
+    // `Why we like it` / `Why we don't`: the negated header stops at its negation, and what
+    // it keeps opens the other one.
+    n.main.last().is_some_and(|w| is_negation(w, opts))
+        && !nc.is_empty()
+        && nc.len() < pc.len()
+        && pc.starts_with(&nc)
 }
 
 /// Decides what a pair of header texts is (see the module docs for the rules).
@@ -458,8 +578,14 @@ pub(crate) fn classify_pair(left: &str, right: &str, opts: &CompareOptions) -> P
     }
 
     // Rules 3 and 4 read the side words.
-    let pro = [h[0].strength(&opts.pro_words), h[1].strength(&opts.pro_words)];
-    let con = [h[0].strength(&opts.con_words), h[1].strength(&opts.con_words)];
+    let pro = [
+        h[0].strength(&opts.pro_words),
+        h[1].strength(&opts.pro_words),
+    ];
+    let con = [
+        h[0].strength(&opts.con_words),
+        h[1].strength(&opts.con_words),
+    ];
     let side_of = |i: usize, at_least: Strength| -> Option<Side> {
         match (pro[i].0 >= at_least, con[i].0 >= at_least) {
             (true, false) => Some(Side::Pro),
@@ -490,10 +616,17 @@ pub(crate) fn classify_pair(left: &str, right: &str, opts: &CompareOptions) -> P
                 reason: Reason::Sentences,
             };
         }
+        // A contrast (`but`, `however`) opens the con side when the other header mentions
+        // a pro word, when it mentions a con word itself, or when the two halves are one
+        // sentence cut by an ellipsis (`...full control...` / `...but you own upgrades`).
         for (c, p) in [(0, 1), (1, 0)] {
-            let contrast = h[c].main.len() >= 3
-                && h[c].main.first().is_some_and(|w| in_list(w, CONTRASTS));
-            if contrast && side_of(p, Strength::Mention) == Some(Side::Pro) && con[c].0 == Strength::None {
+            let contrast =
+                h[c].main.len() >= 3 && h[c].main.first().is_some_and(|w| in_list(w, CONTRASTS));
+            let other = side_of(p, Strength::Mention);
+            let fits = other == Some(Side::Pro)
+                || (other.is_none() && side_of(c, Strength::Mention) == Some(Side::Con))
+                || (other.is_none() && (h[c].ellipsis || h[p].ellipsis));
+            if contrast && pro[c].0 == Strength::None && fits {
                 return PairVerdict::Comparison {
                     pro_col: p,
                     reason: Reason::Sentences,
@@ -536,7 +669,7 @@ pub(crate) fn classify_pair(left: &str, right: &str, opts: &CompareOptions) -> P
 }
 
 /// Whether a header line's text could take part in any rule: some word of a list, a
-/// negation, or a check or cross mark. A line without any is a plain table for sure, which
+/// negation, a contrast, or a check or cross mark. A line without any is a plain table for sure, which
 /// lets the pre-check skip the parse.
 pub(crate) fn touches(line: &str, opts: &CompareOptions) -> bool {
     if line.contains(PRO_MARKS) || line.contains(CON_MARKS) {
@@ -546,7 +679,8 @@ pub(crate) fn touches(line: &str, opts: &CompareOptions) -> bool {
         return true;
     }
     let ws = words(line);
-    ws.iter().any(|w| is_negation(w, opts))
+    ws.iter()
+        .any(|w| is_negation(w, opts) || in_list(w, CONTRASTS))
         || [
             &opts.pro_words,
             &opts.con_words,
@@ -592,9 +726,18 @@ mod tests {
     /// Rule 1: the un-negated header is the pro side, whatever the words.
     #[test]
     fn rule1_negation() {
-        assert_eq!(v("Recommended", "Not recommended"), cmp(0, Reason::Negation));
-        assert_eq!(v("Don't use it when", "Use it when"), cmp(1, Reason::Negation));
-        assert_eq!(v("When to use", "When not to use"), cmp(0, Reason::Negation));
+        assert_eq!(
+            v("Recommended", "Not recommended"),
+            cmp(0, Reason::Negation)
+        );
+        assert_eq!(
+            v("Don't use it when", "Use it when"),
+            cmp(1, Reason::Negation)
+        );
+        assert_eq!(
+            v("When to use", "When not to use"),
+            cmp(0, Reason::Negation)
+        );
         assert_eq!(v("What it is", "What it isn’t"), cmp(0, Reason::Negation));
         assert_eq!(v("Do this", "Not this"), cmp(0, Reason::Negation));
         assert_eq!(v("Use this", "Not this"), cmp(0, Reason::Negation));
@@ -607,6 +750,12 @@ mod tests {
         assert_eq!(v("Nullable", "Not null"), PairVerdict::Plain);
         assert_eq!(v("Not started", "In progress"), PairVerdict::Plain);
         assert_eq!(v("Yes", "No"), PairVerdict::Plain);
+        // An elliptical negation stops at its negation word.
+        assert_eq!(
+            v("Why we like it", "Why we don't"),
+            cmp(0, Reason::Negation)
+        );
+        assert_eq!(v("Why we don't", "Why"), PairVerdict::Plain);
         // A negated side word pair is a comparison, never a "same side" note.
         assert_eq!(v("Benefits", "No benefits"), cmp(0, Reason::Negation));
     }
@@ -617,14 +766,37 @@ mod tests {
         assert_eq!(v("Good example", "Bad example"), cmp(0, Reason::Verdicts));
         assert_eq!(v("The bad", "The good"), cmp(1, Reason::Verdicts));
         assert_eq!(v("Use", "Instead of"), cmp(0, Reason::Verdicts));
-        assert_eq!(v("Do: short titles", "Don't: acronyms"), cmp(0, Reason::Verdicts));
+        assert_eq!(
+            v("Do: short titles", "Don't: acronyms"),
+            cmp(0, Reason::Verdicts)
+        );
         assert_eq!(
             v("Tabs (avoid)", "Spaces (preferred)"),
             cmp(1, Reason::Verdicts)
         );
-        assert_eq!(v("✔️ Active voice", "✖️ Passive voice"), cmp(0, Reason::Verdicts));
-        assert_eq!(v(":x: Tabs", ":white_check_mark: Spaces"), cmp(1, Reason::Verdicts));
-        // One verdict is not enough; a verdict word later in the header is no verdict.
+        assert_eq!(
+            v("✔️ Active voice", "✖️ Passive voice"),
+            cmp(0, Reason::Verdicts)
+        );
+        assert_eq!(
+            v(":x: Tabs", ":white_check_mark: Spaces"),
+            cmp(1, Reason::Verdicts)
+        );
+        // A short header may end with its verdict; a longer one is a sentence.
+        assert_eq!(
+            v("Preferred usage", "Usage to avoid"),
+            cmp(0, Reason::Verdicts)
+        );
+        assert_eq!(
+            v("Common mistake", "Best practice"),
+            cmp(1, Reason::Verdicts)
+        );
+        assert_eq!(
+            v("Works well for", "Not a good fit for"),
+            cmp(0, Reason::Verdicts)
+        );
+        assert_eq!(v("Good", "Things we tried to avoid"), PairVerdict::Plain);
+        // One verdict is not enough; a verdict word inside the header is no verdict.
         assert_eq!(v("Right", "Left"), PairVerdict::Plain);
         assert_eq!(v("Use case", "Avoid"), PairVerdict::Plain);
         assert_eq!(v("What to do", "Example"), PairVerdict::Plain);
@@ -635,12 +807,18 @@ mod tests {
     #[test]
     fn rule3_side_words() {
         assert_eq!(v("Benefits", "Trade-offs"), cmp(0, Reason::SideWords));
-        assert_eq!(v("Known limitations", "Key benefits"), cmp(1, Reason::SideWords));
+        assert_eq!(
+            v("Known limitations", "Key benefits"),
+            cmp(1, Reason::SideWords)
+        );
         assert_eq!(
             v("Benefits of caching", "Costs of caching"),
             cmp(0, Reason::SideWords)
         );
-        assert_eq!(v("Ventajas principales", "Desventajas"), cmp(0, Reason::SideWords));
+        assert_eq!(
+            v("Ventajas principales", "Desventajas"),
+            cmp(0, Reason::SideWords)
+        );
         assert_eq!(v("Pro", "Con"), cmp(0, Reason::SideWords));
         // Editions, prices and compounds are not sides.
         assert_eq!(v("Feature", "Pro"), PairVerdict::Plain);
@@ -654,7 +832,10 @@ mod tests {
     #[test]
     fn rule4_sentences() {
         assert_eq!(
-            v("Static sites have real benefits...", "...but also some burdens"),
+            v(
+                "Static sites have real benefits...",
+                "...but also some burdens"
+            ),
             cmp(0, Reason::SideWords)
         );
         assert_eq!(
@@ -666,7 +847,26 @@ mod tests {
             cmp(0, Reason::Sentences)
         );
         assert_eq!(
+            v(
+                "Containers make builds repeatable",
+                "However they add risks"
+            ),
+            cmp(0, Reason::Sentences)
+        );
+        assert_eq!(
+            v(
+                "Hosting it gives you control...",
+                "...but you own each upgrade"
+            ),
+            cmp(0, Reason::Sentences)
+        );
+        assert_eq!(
             v("Teams deploy on their own", "A monolith is simpler"),
+            PairVerdict::Plain
+        );
+        // Without an ellipsis or a side word, a contrast alone proves nothing.
+        assert_eq!(
+            v("Teams deploy on their own", "but a monolith is simpler"),
             PairVerdict::Plain
         );
     }
@@ -674,8 +874,14 @@ mod tests {
     /// Near misses: what earns a note, and what does not.
     #[test]
     fn near_misses() {
-        assert_eq!(v("Benefits", "Gotchas"), PairVerdict::NearMiss(Miss::OneSide { col: 0 }));
-        assert_eq!(v("Option", "Drawbacks"), PairVerdict::NearMiss(Miss::OneSide { col: 1 }));
+        assert_eq!(
+            v("Benefits", "Gotchas"),
+            PairVerdict::NearMiss(Miss::OneSide { col: 0 })
+        );
+        assert_eq!(
+            v("Option", "Drawbacks"),
+            PairVerdict::NearMiss(Miss::OneSide { col: 1 })
+        );
         assert_eq!(v("Pros", "Upsides"), PairVerdict::NearMiss(Miss::SameSide));
         // `Gains` has a second sense (a level): no note.
         assert_eq!(v("Pros", "Gains"), PairVerdict::Plain);
@@ -707,6 +913,7 @@ mod tests {
             "| ✅ a | b |",
             "| :x: a | b |",
             "| Nicht | x |",
+            "| a... | ...but b |",
         ] {
             assert!(touches(line, &opts), "{line}");
         }

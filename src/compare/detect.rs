@@ -597,7 +597,10 @@ mod tests {
         let mut counts = std::collections::BTreeMap::<&str, [usize; 5]>::new();
         let mut wrong = Vec::new();
         let mut rows = 0;
-        for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        for line in tsv
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
             let f: Vec<&str> = line.split('\t').collect();
             assert_eq!(f.len(), 4, "four columns: {line:?}");
             let (split, want, left, right) = (f[0], f[1], f[2], f[3]);
@@ -631,7 +634,9 @@ mod tests {
                 }
             }
             if got != want {
-                wrong.push(format!("{split}: `{left}` | `{right}`: want {want}, got {got}"));
+                wrong.push(format!(
+                    "{split}: `{left}` | `{right}`: want {want}, got {got}"
+                ));
             }
             rows += 1;
         }
