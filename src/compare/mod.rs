@@ -400,20 +400,21 @@ fn delimiter_rows(text: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// Cheap pre-check before the parse, for [`transform`] and for [`notes`] (which `check` runs
 /// on every chapter): whether some table here could be converted or earn a note. Both need
-/// one of: a header word from the pro or con sets (a comparison; PL301, PL302, PL304,
-/// PL306), a `<!-- polish: … -->` marker right above the table ([`comment_ends_above`];
-/// PL305, PL306, a forced comparison), or a two-cell
-/// header with one cell empty in a chapter with an image (a layout table: PL303, or a media
-/// table; `![`). A chapter whose tables are ordinary (`| Name | Type |`) has none of them,
-/// and most of a large book's tables are like that: for them the parse is skipped, images
+/// one of: a header line that some pair rule could read (a side word, a verdict, a negation,
+/// a contrast or a check/cross mark: [`classify::touches`]; a comparison, PL301, PL302,
+/// PL304, PL306), a `<!-- polish: … -->` marker right above the table
+/// ([`comment_ends_above`]; PL305, PL306, a forced comparison), or a two-cell header with
+/// one cell empty in a chapter with an image (a layout table: PL303, or a media table;
+/// `![`). A chapter whose tables are ordinary (`| Name | Type |`) has none of them, and
+/// most of a large book's tables are like that: for them the parse is skipped, images
 /// elsewhere in the chapter or not. With `notes_only`, a comparison that surely converts
 /// ([`converts_cleanly`]) does not count either: it earns no note.
 ///
 /// The header row is the line just above a delimiter row. Its raw words are the header
 /// cells' words, in order, when the line has no inline markup that could join or split
-/// words in the rendered text (emphasis, code, escapes, entities, links, HTML, math): then a
-/// word set that matches a cell matches the line, and no match on the line means no match
-/// in any cell. A line with such markup is sent to the parse.
+/// words in the rendered text (emphasis, code, escapes, entities, links, HTML, math): then
+/// every word a rule could read in a cell is on the line, and a line that `touches` nothing
+/// has no cell that does. A line with such markup is sent to the parse.
 pub(crate) fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
     let mut rows = delimiter_rows(text).peekable();
     if rows.peek().is_none() {
@@ -472,8 +473,9 @@ fn comment_ends_above(before: &str) -> bool {
 ///
 /// Sure means: the table sits at the top level (header, delimiter and first body row start
 /// in column 0, so no container can change what the lines are); `head` holds no inline
-/// markup (the caller checked) and splits into exactly two cells, one matching only the pro
-/// words and the other only the con words, which is `classify`'s `Compare` verdict; and the
+/// markup (the caller checked) and splits into exactly two cells that
+/// [`classify::classify_pair`] reads as a comparison (without markup, the raw cell text is
+/// the text the parse gives it, trimmed), which is `classify`'s `Compare` verdict; and the
 /// first body row starts with `|` (no block can interrupt the table there) and has a
 /// letter or digit in its first two cells outside anything that looks like an HTML tag or
 /// an entity, so the table has a row with content (no PL306). Anything else is left to the
@@ -538,11 +540,18 @@ fn has_visible_text(cell: &str) -> bool {
 fn sides(text: &str, table: &Table<'_>, pro_col: usize) -> [Side; 2] {
     [0, 1].map(|col| {
         let pro = col == pro_col;
+        let fallback = if pro { "Pros" } else { "Cons" };
         let label = table
             .head
             .get(col)
             .and_then(|c| items::cell_source(text, c))
-            .unwrap_or_else(|| if pro { "Pros" } else { "Cons" }.to_string());
+            .unwrap_or_else(|| fallback.to_string());
+        let name = table
+            .head
+            .get(col)
+            .map(detect::plain_text)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| fallback.to_string());
         let rows = table
             .rows
             .iter()
@@ -552,7 +561,12 @@ fn sides(text: &str, table: &Table<'_>, pro_col: usize) -> [Side; 2] {
                     .unwrap_or_default()
             })
             .collect();
-        Side { label, pro, rows }
+        Side {
+            label,
+            name,
+            pro,
+            rows,
+        }
     })
 }
 
