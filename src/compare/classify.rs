@@ -756,6 +756,19 @@ mod tests {
             cmp(0, Reason::Negation)
         );
         assert_eq!(v("Why we don't", "Why"), PairVerdict::Plain);
+        // The guide's examples.
+        assert_eq!(
+            v("Pin versions in CI", "Don't pin versions by hand"),
+            cmp(0, Reason::Negation)
+        );
+        assert_eq!(
+            v("Why we chose it", "Why we didn't"),
+            cmp(0, Reason::Negation)
+        );
+        assert_eq!(
+            v("Preferred form", "Form to avoid"),
+            cmp(0, Reason::Verdicts)
+        );
         // A negated side word pair is a comparison, never a "same side" note.
         assert_eq!(v("Benefits", "No benefits"), cmp(0, Reason::Negation));
     }
