@@ -412,6 +412,10 @@ pub(crate) fn classify(table: &Table<'_>, opts: &CompareOptions) -> Verdict {
 
     let help = "add `<!-- polish: compare -->` before the table to convert it, or `<!-- polish: skip -->` to silence this note";
     match pair {
+        // `Benefit | Cost` over `Dental | 12 EUR a month` is a price list, not two sides.
+        PairVerdict::Comparison { pro_col, .. } if price_column(table, 1 - pro_col) => {
+            Verdict::Leave(None)
+        }
         PairVerdict::Comparison { pro_col, .. } => Verdict::Compare { pro_col, paired },
         PairVerdict::Plain => Verdict::Leave(None),
         PairVerdict::NearMiss(Miss::BothSides { col }) => Verdict::Leave(Some(Diagnostic::note(
@@ -442,6 +446,41 @@ pub(crate) fn classify(table: &Table<'_>, opts: &CompareOptions) -> Verdict {
             .with_help(help),
         )),
     }
+}
+
+/// Whether column `col` is a price column: its header says cost (a side word with a second
+/// sense, a price) and every non-blank cell is a short amount (a digit or a currency sign in
+/// four words at most: `12 EUR a month`, `$5/user`). A con side of a real comparison holds
+/// sentences (`Running costs grow with traffic`), not bare amounts.
+fn price_column(table: &Table<'_>, col: usize) -> bool {
+    let header = table.head.get(col).map(plain_text).unwrap_or_default();
+    let priced = super::classify::words(&header).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "cost"
+                | "costs"
+                | "coste"
+                | "costes"
+                | "custo"
+                | "custos"
+                | "coût"
+                | "coûts"
+                | "kosten"
+        )
+    });
+    priced
+        && table
+            .rows
+            .iter()
+            .filter_map(|r| r.get(col))
+            .filter(|c| !is_blank(c))
+            .all(|c| {
+                let t = plain_text(c);
+                let amount = t.chars().any(|ch| {
+                    ch.is_ascii_digit() || matches!(ch, '$' | '€' | '£' | '¥' | '₹' | '¢')
+                });
+                amount && t.split_whitespace().count() <= 4
+            })
 }
 
 #[cfg(test)]
@@ -534,6 +573,17 @@ mod tests {
             verdict("| Key | Value |\n|-|-|\n|a|b|\n"),
             Verdict::Leave(None)
         );
+    }
+
+    #[test]
+    fn a_cost_column_of_amounts_is_a_price_list() {
+        let md = "| Benefit | Cost |\n|-|-|\n| Dental | 12 EUR a month |\n| Gym | $30 |\n";
+        assert_eq!(verdict(md), Verdict::Leave(None));
+        let md = "| Benefits | Costs |\n|-|-|\n| Fast reads | Memory grows with the data set |\n";
+        assert!(matches!(verdict(md), Verdict::Compare { pro_col: 0, .. }));
+        // Amounts under a con header that is not about cost are still a side.
+        let md = "| Pros | Cons |\n|-|-|\n| Simple | 30 ms more |\n";
+        assert!(matches!(verdict(md), Verdict::Compare { pro_col: 0, .. }));
     }
 
     #[test]
