@@ -290,4 +290,31 @@ mod tests {
         let e = Config::from_json(json!({"on-failure": "explode"})).unwrap_err();
         assert!(e.to_string().contains("[preprocessor.polish]"), "{e}");
     }
+
+    #[test]
+    fn word_lists_extend_or_replace_the_defaults() {
+        let c = Config::from_json(json!({
+            "pro-words": ["voordelen"], "con-words": ["nadelen"],
+            "pro-verdicts": ["goed"], "con-verdicts": ["fout"], "negation-words": ["niet"]
+        }))
+        .unwrap();
+        assert!(c.unknown_keys().is_empty());
+        let o = c.compare_options(ParseOptions::default()).unwrap();
+        let d = CompareOptions::default();
+        assert_eq!(o.pro_words.len(), d.pro_words.len() + 1);
+        assert_eq!(o.negations.last().map(String::as_str), Some("niet"));
+        assert_eq!(o.pro_verdicts.last().map(String::as_str), Some("goed"));
+        let c =
+            Config::from_json(json!({"default-words": false, "con-verdicts": ["fout"]})).unwrap();
+        let o = c.compare_options(ParseOptions::default()).unwrap();
+        assert!(o.pro_words.is_empty() && o.pro_verdicts.is_empty() && o.negations.is_empty());
+        assert_eq!(o.con_verdicts, ["fout"]);
+        // A typo in a new key gets a suggestion.
+        let c = Config::from_json(json!({"negation-word": ["niet"]})).unwrap();
+        assert!(
+            c.unknown_keys()[0].contains("negation-words"),
+            "{:?}",
+            c.unknown_keys()
+        );
+    }
 }

@@ -699,6 +699,29 @@ mod tests {
     }
 
     #[test]
+    fn configured_verdicts_and_negations_convert() {
+        let opts = CompareOptions {
+            pro_verdicts: vec!["goed".into()],
+            con_verdicts: vec!["fout".into()],
+            negations: vec!["niet".into()],
+            ..CompareOptions::default()
+        };
+        for md in [
+            "| Fout | Goed |\n|-|-|\n| a | b |\n",
+            "| Niet aanbevolen | Aanbevolen |\n|-|-|\n| a | b |\n",
+        ] {
+            let (edits, _) = transform(md, &opts, "");
+            assert_eq!(edits.len(), 1, "{md}");
+            let out = &edits[0].replacement;
+            let con = out.find("polish-compare-con").unwrap_or(usize::MAX);
+            let pro = out.find("polish-compare-pro").unwrap_or(0);
+            assert!(con < pro, "author order kept, pro on the right: {out}");
+            let (none, _) = transform(md, &CompareOptions::default(), "");
+            assert!(none.is_empty(), "not without the words: {md}");
+        }
+    }
+
+    #[test]
     fn notes_match_transform_and_the_pre_check_never_hides_a_table() {
         let cases = [
             "| Pros | Cons | Notes |\n|-|-|-|\n|a|b|c|\n",
