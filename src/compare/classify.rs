@@ -244,14 +244,20 @@ pub(crate) fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `words(entry)` is `[entry]` itself: lowercase ASCII letters, digits and inner `'`.
+/// Whether `words(entry)` is `[entry]` itself: lowercase letters (any script), digits and
+/// inner `'`. The built-in lists are nearly all such words, accents included (`stärken`,
+/// `éviter`), so they are compared without being split.
 fn is_plain_word(entry: &str) -> bool {
     !entry.is_empty()
         && !entry.starts_with('\'')
         && !entry.ends_with('\'')
-        && entry
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'\'')
+        && entry.chars().all(|c| {
+            c == '\''
+                || (c.is_alphanumeric() && {
+                    let mut lower = c.to_lowercase();
+                    lower.next() == Some(c) && lower.next().is_none()
+                })
+        })
 }
 
 /// An entry of a word list as words (`trade-off` is `trade off`, `Instead of` is two).
@@ -717,7 +723,8 @@ mod tests {
         assert!(matches_set(&words("the do’s"), &["do's".into()]));
         assert!(!matches_set(&words("dos"), &["do".into()]));
         for entry in [
-            "benefit", "do's", "x2", "", "'a", "a'", "Pro", "pro s", "don’t",
+            "benefit", "do's", "x2", "", "'a", "a'", "Pro", "pro s", "don’t", "stärken", "Stärken",
+            "à faire", "éviter", "ǅ", "ǆ", "İ", "ß", "ﬁ", "n't",
         ] {
             assert_eq!(is_plain_word(entry), words(entry) == [entry], "{entry:?}");
         }
