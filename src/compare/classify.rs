@@ -675,8 +675,8 @@ pub(crate) fn classify_pair(left: &str, right: &str, opts: &CompareOptions) -> P
 }
 
 /// Whether a header line's text could take part in any rule: some word of a list, a
-/// negation, a contrast, or a check or cross mark. A line without any is a plain table for sure, which
-/// lets the pre-check skip the parse.
+/// negation, a contrast, or a check or cross mark. A line without any is a plain table for
+/// sure, which lets the pre-check skip the parse.
 pub(crate) fn touches(line: &str, opts: &CompareOptions) -> bool {
     if line.contains(PRO_MARKS) || line.contains(CON_MARKS) {
         return true;
