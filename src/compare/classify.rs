@@ -19,6 +19,8 @@
 //!    (`Pros`, `Trade-offs`), ends with one in a short header (`Key benefits`, `Self-hosting
 //!    cons`), or starts with one followed by a linking word or a single qualifier (`Benefits of
 //!    caching`, `Vorteile von Docker`, `Ventajas principales`); and the two are opposite sides.
+//!    A verdict (rule 2) may stand for one of them (`Best practice` / `Common pitfalls`) when
+//!    the side word has no second sense.
 //! 4. **Sentences** — at least one header is a sentence (four words or more, or cut by an
 //!    ellipsis), and the pair
 //!    mentions opposite side words anywhere (`Serverless brings real benefits...` /
@@ -574,7 +576,8 @@ pub(crate) fn classify_pair(left: &str, right: &str, opts: &CompareOptions) -> P
     }
 
     // Rule 2: opposite verdicts.
-    if let (Some(a), Some(b)) = (h[0].verdict(opts), h[1].verdict(opts))
+    let verdicts = [h[0].verdict(opts), h[1].verdict(opts)];
+    if let [Some(a), Some(b)] = verdicts
         && a != b
     {
         return PairVerdict::Comparison {
@@ -607,6 +610,25 @@ pub(crate) fn classify_pair(left: &str, right: &str, opts: &CompareOptions) -> P
             pro_col: pro_col(a, 0),
             reason: Reason::SideWords,
         };
+    }
+    // Rule 3, mixed: a verdict opposite a side word that names the other side as its
+    // subject (`Best practice` / `Common pitfalls`). The side word must have no second sense:
+    // `Recommended plan` beside `Cost` is a price list.
+    let clear = |i: usize| -> Option<Side> {
+        let s = side_of(i, Strength::Label)?;
+        let (_, ambiguous) = if s == Side::Pro { pro[i] } else { con[i] };
+        (!ambiguous).then_some(s)
+    };
+    for (v, l) in [(0, 1), (1, 0)] {
+        if let (Some(a), Some(b)) = (verdicts[v], clear(l))
+            && a != b
+            && side_of(v, Strength::Mention).is_none()
+        {
+            return PairVerdict::Comparison {
+                pro_col: pro_col(a, v),
+                reason: Reason::SideWords,
+            };
+        }
     }
     // Rule 4: sentence headers.
     let long = [
@@ -647,11 +669,6 @@ pub(crate) fn classify_pair(left: &str, right: &str, opts: &CompareOptions) -> P
             return PairVerdict::NearMiss(Miss::BothSides { col });
         }
     }
-    let clear = |i: usize| -> Option<Side> {
-        let s = side_of(i, Strength::Label)?;
-        let (_, ambiguous) = if s == Side::Pro { pro[i] } else { con[i] };
-        (!ambiguous).then_some(s)
-    };
     if let (Some(a), Some(b)) = (clear(0), clear(1))
         && a == b
     {
@@ -840,6 +857,13 @@ mod tests {
             cmp(0, Reason::SideWords)
         );
         assert_eq!(v("Pro", "Con"), cmp(0, Reason::SideWords));
+        // A verdict may stand for one side, opposite a side word without a second sense.
+        assert_eq!(
+            v("Common pitfalls", "Best practice"),
+            cmp(1, Reason::SideWords)
+        );
+        assert_eq!(v("Do", "Burdens"), cmp(0, Reason::SideWords));
+        assert_eq!(v("Recommended plan", "Cost"), PairVerdict::Plain);
         // Editions, prices and compounds are not sides.
         assert_eq!(v("Feature", "Pro"), PairVerdict::Plain);
         assert_eq!(v("Pro tier", "Enterprise tier"), PairVerdict::Plain);
