@@ -123,7 +123,14 @@ pub struct Config {
     pub pro_words: Vec<String>,
     /// Extra words for the "con" side.
     pub con_words: Vec<String>,
-    /// Keep the built-in English word sets. Default `true`.
+    /// Extra favourable verdicts that open a header (`Good`, `Do`, `Use`).
+    pub pro_verdicts: Vec<String>,
+    /// Extra unfavourable verdicts that open a header (`Bad`, `Avoid`).
+    pub con_verdicts: Vec<String>,
+    /// Extra negations (`not`, `nicht`): `X` beside `Not X` is a comparison.
+    pub negation_words: Vec<String>,
+    /// Keep the built-in word lists (English, Spanish, Portuguese, French, German). Default
+    /// `true`.
     pub default_words: bool,
     /// Render layout tables (text beside an image) as media rows. Default `false`.
     pub media: bool,
@@ -153,6 +160,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "compare",
     "pro-words",
     "con-words",
+    "pro-verdicts",
+    "con-verdicts",
+    "negation-words",
     "default-words",
     "media",
     "encoding",
@@ -173,6 +183,9 @@ impl Default for Config {
             compare: true,
             pro_words: Vec::new(),
             con_words: Vec::new(),
+            pro_verdicts: Vec::new(),
+            con_verdicts: Vec::new(),
+            negation_words: Vec::new(),
             default_words: true,
             media: false,
             encoding: true,
@@ -234,9 +247,15 @@ impl Config {
         if !self.default_words {
             opts.pro_words.clear();
             opts.con_words.clear();
+            opts.pro_verdicts.clear();
+            opts.con_verdicts.clear();
+            opts.negations.clear();
         }
         opts.pro_words.extend(self.pro_words.iter().cloned());
         opts.con_words.extend(self.con_words.iter().cloned());
+        opts.pro_verdicts.extend(self.pro_verdicts.iter().cloned());
+        opts.con_verdicts.extend(self.con_verdicts.iter().cloned());
+        opts.negations.extend(self.negation_words.iter().cloned());
         Some(opts)
     }
 
@@ -325,5 +344,32 @@ mod tests {
     fn bad_values_are_clear_errors() {
         let e = Config::from_json(json!({"on-failure": "explode"})).unwrap_err();
         assert!(e.to_string().contains("[preprocessor.polish]"), "{e}");
+    }
+
+    #[test]
+    fn word_lists_extend_or_replace_the_defaults() {
+        let c = Config::from_json(json!({
+            "pro-words": ["voordelen"], "con-words": ["nadelen"],
+            "pro-verdicts": ["goed"], "con-verdicts": ["fout"], "negation-words": ["niet"]
+        }))
+        .unwrap();
+        assert!(c.unknown_keys().is_empty());
+        let o = c.compare_options(ParseOptions::default()).unwrap();
+        let d = CompareOptions::default();
+        assert_eq!(o.pro_words.len(), d.pro_words.len() + 1);
+        assert_eq!(o.negations.last().map(String::as_str), Some("niet"));
+        assert_eq!(o.pro_verdicts.last().map(String::as_str), Some("goed"));
+        let c =
+            Config::from_json(json!({"default-words": false, "con-verdicts": ["fout"]})).unwrap();
+        let o = c.compare_options(ParseOptions::default()).unwrap();
+        assert!(o.pro_words.is_empty() && o.pro_verdicts.is_empty() && o.negations.is_empty());
+        assert_eq!(o.con_verdicts, ["fout"]);
+        // A typo in a new key gets a suggestion.
+        let c = Config::from_json(json!({"negation-word": ["niet"]})).unwrap();
+        assert!(
+            c.unknown_keys()[0].contains("negation-words"),
+            "{:?}",
+            c.unknown_keys()
+        );
     }
 }

@@ -168,12 +168,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "PL301",
         name: "compare-header-mismatch",
-        title: "a two-column table was not converted: a header matches no word set",
+        title: "a two-column table was not converted: one header names a side, the other matches no word set",
     },
     Rule {
         code: "PL302",
         name: "compare-column-count",
-        title: "comparison words in a table without exactly two columns",
+        title: "two neighbouring headers of a table without exactly two columns read as a comparison",
     },
     Rule {
         code: "PL303",
@@ -183,7 +183,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "PL304",
         name: "compare-ambiguous",
-        title: "both headers match the same side, or one header matches both",
+        title: "both headers name the same side, or one header names both",
     },
     Rule {
         code: "PL305",

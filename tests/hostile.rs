@@ -264,13 +264,16 @@ fn javascript_and_data_urls_never_become_links() {
 /// Table headers become component labels and cells become items. mdBook passes raw HTML in
 /// Markdown through, so a `<b>` in a cell is the author's; what polish must never do is let a
 /// cell break out of the component or swallow what follows it. Text after the table must
-/// still be a paragraph of its own, and the component's wrappers must all close.
+/// still be a paragraph of its own, and the component's wrappers must all close. The header
+/// is `Pros of <evil>`: the pair rules read a side word followed by a linking word as the
+/// header's subject whatever follows (an unclosed `<!--` is text, and `Pros never closed`
+/// would not name a side).
 #[test]
 fn hostile_table_cells_stay_inside_the_component() {
     for evil in EVIL {
         let cell = evil.replace('|', "\\|");
         let chapter = format!(
-            "# T\n\n| Pros {cell} | Cons |\n|---|---|\n| **A {cell}**<br/>{cell} | **B**<br/>b |\n| **C**<br/>c | **D**<br/>{cell} |\n\nAFTER-TABLE\n"
+            "# T\n\n| Pros of {cell} | Cons |\n|---|---|\n| **A {cell}**<br/>{cell} | **B**<br/>b |\n| **C**<br/>c | **D**<br/>{cell} |\n\nAFTER-TABLE\n"
         );
         let (built, _dir) = TestBook::new().chapter("c.md", &chapter).build();
         assert!(built.result.is_ok(), "{:?}", built.result);

@@ -6,6 +6,7 @@
 //! function over a chapter's text: it returns edits (one per converted table) and notes on
 //! near misses. Its output contains no table, so running it again changes nothing.
 
+mod classify;
 mod detect;
 mod items;
 mod render;
@@ -20,21 +21,30 @@ use render::{MediaCell, Side};
 /// The stylesheet for the components; mdBook theme variables only.
 pub const CSS: &str = include_str!("../../assets/compare.css");
 
-/// What counts as a comparison table and how it is rendered.
+/// What counts as a comparison table and how it is rendered. A table converts when its
+/// *pair* of headers reads as two opposing sides; `classify.rs` has the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareOptions {
-    /// Words that mark the "pro" column header (whole words, any case; an entry may be
-    /// several words).
+    /// Words that name the "pro" side when a header is about them (`Benefits`, `Key
+    /// benefits`, `Benefits of X`); any case, an entry may be several words.
     pub pro_words: Vec<String>,
-    /// Words that mark the "con" column header.
+    /// Words that name the "con" side.
     pub con_words: Vec<String>,
+    /// Words that open a header with a favourable verdict (`Good`, `Correct`, `Do`, `Use`),
+    /// or stand in parentheses after it (`(recommended)`).
+    pub pro_verdicts: Vec<String>,
+    /// Words that open a header with an unfavourable verdict (`Bad`, `Avoid`, `Don't`).
+    pub con_verdicts: Vec<String>,
+    /// Words that negate (`not`, `nicht`): `X` beside `Not X` is a comparison, `X` the pro
+    /// side. English contractions in `n't` always count.
+    pub negations: Vec<String>,
     /// Render layout tables (text beside an image) as media rows.
     pub media: bool,
     /// mdBook's parser flags.
     pub parse: ParseOptions,
 }
 
-/// Default "pro" header words (English).
+/// Default "pro" side words: English, Spanish, Portuguese, French, German.
 pub const DEFAULT_PRO_WORDS: &[&str] = &[
     "benefit",
     "benefits",
@@ -48,12 +58,39 @@ pub const DEFAULT_PRO_WORDS: &[&str] = &[
     "upsides",
     "gain",
     "gains",
-    "do",
-    "dos",
-    "do's",
+    "plus",
+    "pluses",
+    "positives",
+    "opportunities",
+    "reward",
+    "rewards",
+    "merits",
+    // es
+    "ventaja",
+    "ventajas",
+    "beneficio",
+    "beneficios",
+    "puntos fuertes",
+    "fortalezas",
+    // pt
+    "vantagem",
+    "vantagens",
+    "benefício",
+    "benefícios",
+    "prós",
+    "pontos fortes",
+    // fr
+    "avantage",
+    "avantages",
+    "bénéfices",
+    "points forts",
+    // de
+    "vorteil",
+    "vorteile",
+    "stärken",
 ];
 
-/// Default "con" header words (English).
+/// Default "con" side words.
 pub const DEFAULT_CON_WORDS: &[&str] = &[
     "burden",
     "burdens",
@@ -65,19 +102,174 @@ pub const DEFAULT_CON_WORDS: &[&str] = &[
     "weaknesses",
     "downside",
     "downsides",
+    "drawback",
+    "drawbacks",
+    "limitation",
+    "limitations",
+    "risk",
+    "risks",
+    "trade-off",
+    "trade-offs",
+    "tradeoff",
+    "tradeoffs",
+    "pitfall",
+    "pitfalls",
     "cost",
     "costs",
-    "don't",
-    "don'ts",
-    "dont",
-    "donts",
+    "caveat",
+    "caveats",
+    "challenges",
+    "concerns",
+    "loss",
+    "losses",
+    "lose",
+    "minus",
+    "minuses",
+    "negatives",
+    "threats",
+    // es
+    "desventaja",
+    "desventajas",
+    "inconvenientes",
+    "limitaciones",
+    "riesgos",
+    "contra",
+    "contras",
+    "puntos débiles",
+    "debilidades",
+    // pt
+    "desvantagem",
+    "desvantagens",
+    "limitações",
+    "riscos",
+    "pontos fracos",
+    // fr
+    "inconvénient",
+    "inconvénients",
+    "risques",
+    "points faibles",
+    // de
+    "nachteil",
+    "nachteile",
+    "schwächen",
+    "einschränkungen",
+    "risiken",
 ];
+
+/// Default favourable verdicts.
+pub const DEFAULT_PRO_VERDICTS: &[&str] = &[
+    "good",
+    "correct",
+    "right",
+    "recommended",
+    "preferred",
+    "prefer",
+    "do",
+    "dos",
+    "do's",
+    "use",
+    "allowed",
+    "acceptable",
+    "valid",
+    "helpful",
+    "always",
+    "best practice",
+    "best practices",
+    "positive",
+    "works well",
+    // es, pt
+    "bueno",
+    "bien",
+    "correcto",
+    "correcta",
+    "recomendado",
+    "recomendada",
+    "hacer",
+    "usar",
+    "bom",
+    "certo",
+    "correto",
+    "fazer",
+    // fr
+    "bon",
+    "recommandé",
+    "à faire",
+    "faire",
+    "utiliser",
+    // de
+    "gut",
+    "richtig",
+    "empfohlen",
+    "verwenden",
+];
+
+/// Default unfavourable verdicts.
+pub const DEFAULT_CON_VERDICTS: &[&str] = &[
+    "bad",
+    "incorrect",
+    "wrong",
+    "avoid",
+    "don't",
+    "dont",
+    "don'ts",
+    "donts",
+    "discouraged",
+    "never",
+    "instead of",
+    "unacceptable",
+    "invalid",
+    "unhelpful",
+    "anti-pattern",
+    "anti-patterns",
+    "antipattern",
+    "forbidden",
+    "prohibited",
+    "disallowed",
+    "mistake",
+    "mistakes",
+    "negative",
+    // es, pt
+    "malo",
+    "mal",
+    "incorrecto",
+    "incorrecta",
+    "evitar",
+    "en lugar de",
+    "ruim",
+    "errado",
+    "incorreto",
+    "em vez de",
+    // fr
+    "mauvais",
+    "éviter",
+    "à éviter",
+    "au lieu de",
+    // de
+    "schlecht",
+    "falsch",
+    "vermeiden",
+    "statt",
+    "anstatt",
+];
+
+/// Default negations (besides English `n't` contractions).
+pub const DEFAULT_NEGATIONS: &[&str] = &[
+    "not", "no", "never", "nunca", "não", "nao", "ne", "pas", "jamais", "nicht", "kein", "keine",
+    "nie",
+];
+
+fn owned(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
 
 impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
-            pro_words: DEFAULT_PRO_WORDS.iter().map(|s| s.to_string()).collect(),
-            con_words: DEFAULT_CON_WORDS.iter().map(|s| s.to_string()).collect(),
+            pro_words: owned(DEFAULT_PRO_WORDS),
+            con_words: owned(DEFAULT_CON_WORDS),
+            pro_verdicts: owned(DEFAULT_PRO_VERDICTS),
+            con_verdicts: owned(DEFAULT_CON_VERDICTS),
+            negations: owned(DEFAULT_NEGATIONS),
             media: false,
             parse: ParseOptions::default(),
         }
@@ -208,20 +400,21 @@ fn delimiter_rows(text: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// Cheap pre-check before the parse, for [`transform`] and for [`notes`] (which `check` runs
 /// on every chapter): whether some table here could be converted or earn a note. Both need
-/// one of: a header word from the pro or con sets (a comparison; PL301, PL302, PL304,
-/// PL306), a `<!-- polish: … -->` marker right above the table ([`comment_ends_above`];
-/// PL305, PL306, a forced comparison), or a two-cell
-/// header with one cell empty in a chapter with an image (a layout table: PL303, or a media
-/// table; `![`). A chapter whose tables are ordinary (`| Name | Type |`) has none of them,
-/// and most of a large book's tables are like that: for them the parse is skipped, images
+/// one of: a header line that some pair rule could read (a side word, a verdict, a negation,
+/// a contrast or a check/cross mark: [`classify::touches`]; a comparison, PL301, PL302,
+/// PL304, PL306), a `<!-- polish: … -->` marker right above the table
+/// ([`comment_ends_above`]; PL305, PL306, a forced comparison), or a two-cell header with
+/// one cell empty in a chapter with an image (a layout table: PL303, or a media table;
+/// `![`). A chapter whose tables are ordinary (`| Name | Type |`) has none of them, and
+/// most of a large book's tables are like that: for them the parse is skipped, images
 /// elsewhere in the chapter or not. With `notes_only`, a comparison that surely converts
 /// ([`converts_cleanly`]) does not count either: it earns no note.
 ///
 /// The header row is the line just above a delimiter row. Its raw words are the header
 /// cells' words, in order, when the line has no inline markup that could join or split
-/// words in the rendered text (emphasis, code, escapes, entities, links, HTML, math): then a
-/// word set that matches a cell matches the line, and no match on the line means no match
-/// in any cell. A line with such markup is sent to the parse.
+/// words in the rendered text (emphasis, code, escapes, entities, links, HTML, math): then
+/// every word a rule could read in a cell is on the line, and a line that `touches` nothing
+/// has no cell that does. A line with such markup is sent to the parse.
 pub(crate) fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> bool {
     let mut rows = delimiter_rows(text).peekable();
     if rows.peek().is_none() {
@@ -246,10 +439,7 @@ pub(crate) fn might_act(text: &str, opts: &CompareOptions, notes_only: bool) -> 
         }) {
             return true;
         }
-        let words = detect::words(line);
-        if detect::matches_set(&words, &opts.pro_words)
-            || detect::matches_set(&words, &opts.con_words)
-        {
+        if classify::touches(line, opts) {
             return !(notes_only && converts_cleanly(text, line, start, opts));
         }
         // No word: only a layout table (one header cell empty, an image in the body) can
@@ -283,8 +473,9 @@ fn comment_ends_above(before: &str) -> bool {
 ///
 /// Sure means: the table sits at the top level (header, delimiter and first body row start
 /// in column 0, so no container can change what the lines are); `head` holds no inline
-/// markup (the caller checked) and splits into exactly two cells, one matching only the pro
-/// words and the other only the con words, which is `classify`'s `Compare` verdict; and the
+/// markup (the caller checked) and splits into exactly two cells that
+/// [`classify::classify_pair`] reads as a comparison (without markup, the raw cell text is
+/// the text the parse gives it, trimmed), which is `classify`'s `Compare` verdict; and the
 /// first body row starts with `|` (no block can interrupt the table there) and has a
 /// letter or digit in its first two cells outside anything that looks like an HTML tag or
 /// an entity, so the table has a row with content (no PL306). Anything else is left to the
@@ -302,16 +493,9 @@ fn converts_cleanly(text: &str, head: &str, delim: usize, opts: &CompareOptions)
     let Some([a, b]) = two_cells(head) else {
         return false;
     };
-    let side = |cell: &str| {
-        let w = detect::words(cell);
-        (
-            detect::matches_set(&w, &opts.pro_words),
-            detect::matches_set(&w, &opts.con_words),
-        )
-    };
     let clean = matches!(
-        (side(a), side(b)),
-        ((true, false), (false, true)) | ((false, true), (true, false))
+        classify::classify_pair(a.trim(), b.trim(), opts),
+        classify::PairVerdict::Comparison { .. }
     );
     clean
         && row
@@ -356,11 +540,18 @@ fn has_visible_text(cell: &str) -> bool {
 fn sides(text: &str, table: &Table<'_>, pro_col: usize) -> [Side; 2] {
     [0, 1].map(|col| {
         let pro = col == pro_col;
+        let fallback = if pro { "Pros" } else { "Cons" };
         let label = table
             .head
             .get(col)
             .and_then(|c| items::cell_source(text, c))
-            .unwrap_or_else(|| if pro { "Pros" } else { "Cons" }.to_string());
+            .unwrap_or_else(|| fallback.to_string());
+        let name = table
+            .head
+            .get(col)
+            .map(detect::plain_text)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| fallback.to_string());
         let rows = table
             .rows
             .iter()
@@ -370,7 +561,12 @@ fn sides(text: &str, table: &Table<'_>, pro_col: usize) -> [Side; 2] {
                     .unwrap_or_default()
             })
             .collect();
-        Side { label, pro, rows }
+        Side {
+            label,
+            name,
+            pro,
+            rows,
+        }
     })
 }
 
@@ -503,6 +699,29 @@ mod tests {
     }
 
     #[test]
+    fn configured_verdicts_and_negations_convert() {
+        let opts = CompareOptions {
+            pro_verdicts: vec!["goed".into()],
+            con_verdicts: vec!["fout".into()],
+            negations: vec!["niet".into()],
+            ..CompareOptions::default()
+        };
+        for md in [
+            "| Fout | Goed |\n|-|-|\n| a | b |\n",
+            "| Niet aanbevolen | Aanbevolen |\n|-|-|\n| a | b |\n",
+        ] {
+            let (edits, _) = transform(md, &opts, "");
+            assert_eq!(edits.len(), 1, "{md}");
+            let out = &edits[0].replacement;
+            let con = out.find("polish-compare-con").unwrap_or(usize::MAX);
+            let pro = out.find("polish-compare-pro").unwrap_or(0);
+            assert!(con < pro, "author order kept, pro on the right: {out}");
+            let (none, _) = transform(md, &CompareOptions::default(), "");
+            assert!(none.is_empty(), "not without the words: {md}");
+        }
+    }
+
+    #[test]
     fn notes_match_transform_and_the_pre_check_never_hides_a_table() {
         let cases = [
             "| Pros | Cons | Notes |\n|-|-|-|\n|a|b|c|\n",
@@ -566,6 +785,19 @@ mod tests {
             "| Pros | Cons | |",
             "| Pros and cons | Cons |",
             "| Benefits | Pros and cons |",
+            // Pair rules beyond side words (issue 16): negation, verdicts, marks, sentences,
+            // and headers that only look like sides.
+            "| Recommended | Not recommended |",
+            "| Why we like it | Why we don't |",
+            "| Good example | Bad example |",
+            "| ✅ Tabs | ❌ Spaces |",
+            "| :x: Tabs | :white_check_mark: Spaces |",
+            "| Tabs (avoid) | Spaces (preferred) |",
+            "| Hosting gives control... | ...but you own upgrades |",
+            "| Feature | Pro |",
+            "| Item | Cost |",
+            "| Benefits | Gotchas |",
+            "| Don't | Do |",
         ];
         let bodies = [
             "|-|-|\n| a | b |\n",

@@ -8,6 +8,7 @@
 //! rewrites `.md` links, highlights code and numbers footnotes.
 
 use super::items::{Block, Item};
+use crate::header::escape_html;
 
 /// Output lines, before the container prefix is applied.
 #[derive(Debug, Default)]
@@ -64,6 +65,8 @@ impl Doc {
 pub(crate) struct Side {
     /// The header cell as Markdown (the visible name of the side).
     pub label: String,
+    /// The header's visible text, repeated on each side of a pair on narrow screens.
+    pub name: String,
     /// Whether this is the "pro" side (icon and accent).
     pub pro: bool,
     /// Items per body row.
@@ -145,9 +148,19 @@ fn item_list<'a>(doc: &mut Doc, side: &Side, items: impl Iterator<Item = &'a Ite
     doc.html("</ul>");
 }
 
-fn group_open(doc: &mut Doc, side: &Side, base: &str) {
+/// Opens a side's group. In a pair, `data-side` carries the side's name: on a narrow
+/// screen the pairs stack and the header row is far away, so compare.css shows the name at
+/// the top of each side (as generated content with empty alternative text, so that a
+/// screen reader, which already hears it as the group's name, does not hear it twice).
+/// Colour and the icon alone would not say which side an item is on.
+fn group_open(doc: &mut Doc, side: &Side, base: &str, in_pair: bool) {
+    let name = if in_pair {
+        format!(r#" data-side="{}""#, escape_html(&side.name))
+    } else {
+        String::new()
+    };
     doc.html(format!(
-        r#"<div class="polish-compare-side {}" role="group" aria-labelledby="{}">"#,
+        r#"<div class="polish-compare-side {}" role="group" aria-labelledby="{}"{name}>"#,
         side.class(),
         side.label_id(base)
     ));
@@ -179,7 +192,7 @@ pub(crate) fn comparison(base: &str, sides: &[Side; 2], paired: bool) -> Doc {
             }
             doc.html(r#"<div class="polish-compare-pair">"#);
             for (side, items) in sides.iter().zip(cells) {
-                group_open(&mut doc, side, base);
+                group_open(&mut doc, side, base, true);
                 item_list(&mut doc, side, items.iter());
                 doc.html("</div>");
             }
@@ -187,7 +200,7 @@ pub(crate) fn comparison(base: &str, sides: &[Side; 2], paired: bool) -> Doc {
         }
     } else {
         for side in sides {
-            group_open(&mut doc, side, base);
+            group_open(&mut doc, side, base, false);
             label(&mut doc, side, base, "");
             item_list(&mut doc, side, side.rows.iter().flatten());
             doc.html("</div>");
@@ -262,6 +275,11 @@ mod tests {
     fn side(pro: bool, rows: Vec<Vec<Item>>) -> Side {
         Side {
             label: if pro { "Pros".into() } else { "Cons".into() },
+            name: if pro {
+                "Pros & \"more\"".into()
+            } else {
+                "Cons".into()
+            },
             pro,
             rows,
         }
@@ -296,6 +314,16 @@ mod tests {
             }
             assert!(out.contains(r#"aria-labelledby="x-polish-compare-1-pro""#));
             assert!(out.contains(r#"id="x-polish-compare-1-con""#));
+            // Only sides in a pair repeat their name (escaped); a list has its label.
+            assert_eq!(
+                out.contains(r#"data-side="Pros &amp; &quot;more&quot;""#),
+                paired,
+                "{out}"
+            );
+            assert_eq!(
+                out.matches("data-side=").count(),
+                if paired { 4 } else { 0 }
+            );
         }
     }
 

@@ -340,6 +340,30 @@ function inPageChecks(params) {
   }
 
   // --- comparison components ---
+  // The text of a side's ::before (its quoted strings before any `/ alt` part).
+  function generatedText(el) {
+    const style = getComputedStyle(el, '::before');
+    if (style.display === 'none') return '';
+    const content = style.content || '';
+    if (content === 'none' || content === 'normal') return '';
+    const main = content.split(/\s\/\s/)[0];
+    return [...main.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('').trim();
+  }
+  // What a side shows to name itself: generated text, else a label element inside it.
+  function shownSideText(el) {
+    const g = generatedText(el);
+    if (g) return g.replace(/\s+/g, ' ');
+    const label = el.querySelector('[class*="label"]');
+    return label ? label.textContent.replace(/[\u2713\u2717]/g, '').replace(/\s+/g, ' ').trim() : '';
+  }
+  // A side's accessible name from aria-labelledby (or aria-label), icons left out.
+  function sideName(el) {
+    const ids = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    let name = ids.map((id) => (document.getElementById(id) || {}).textContent || '').join(' ');
+    if (!ids.length) name = el.getAttribute('aria-label') || '';
+    return name.replace(/[\u2713\u2717]/g, '').replace(/\s+/g, ' ').trim();
+  }
+
   // Generic: the outermost elements whose class mentions polish-compare; sides are
   // role="group" elements inside them; two sides with the same parent form a pair.
   const roots = [...document.querySelectorAll('[class*="polish-compare"]')].filter(
@@ -395,6 +419,21 @@ function inPageChecks(params) {
         } else if (width <= 480) {
           if (b.top < a.bottom - 1) {
             fail(`${pw}: sides are not stacked at ${width}px (second top ${b.top.toFixed(0)} < first bottom ${a.bottom.toFixed(0)})`);
+          }
+          // Stacked, a side must say in text which side it is (issue 16): colour and icon
+          // shape are not enough, and the header row may be screens away. Either generated
+          // text before the side or a label inside it, naming the side as its group name does.
+          for (const s of [group[k], group[k + 1]]) {
+            const name = sideName(s).toLowerCase();
+            const shown = shownSideText(s).toLowerCase();
+            if (!shown) fail(`${pw}: a stacked side shows no text naming its side at ${width}px`);
+            else if (!name.includes(shown)) fail(`${pw}: a stacked side shows "${shown}", which is not its name "${name}"`);
+          }
+        }
+        if (width >= 1000) {
+          // Side by side, the header row names both columns: no repeated name.
+          for (const s of [group[k], group[k + 1]]) {
+            if (generatedText(s)) fail(`${pw}: a side repeats its name at ${width}px, where the header row is beside it`);
           }
         }
       }
