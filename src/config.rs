@@ -170,6 +170,36 @@ pub const KNOWN_KEYS: &[&str] = &[
     "encoding-in-html-attributes",
 ];
 
+/// What a key takes, in words, for the one-sentence config error.
+fn expected_shape(key: &str) -> &'static str {
+    match key {
+        "on-failure" => "`\"warn\"` or `\"error\"`",
+        "header-fields" | "pro-words" | "con-words" | "pro-verdicts" | "con-verdicts"
+        | "negation-words" => "a list of text, like `[\"summary\", \"tags\"]`",
+        "header-labels" => "a table of text, like `{ audience = \"Who it is for\" }`",
+        "schema" => "a path as text, like `\"frontmatter.schema.json\"`",
+        "require-front-matter" => {
+            "`true`, `false`, `\"auto\"` or a list of globs like `[\"guide/**\", \"!guide/drafts/**\"]`"
+        }
+        _ => "`true` or `false`",
+    }
+}
+
+/// A TOML value as the user wrote it, for the same error.
+fn found_shape(value: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match value {
+        J::String(s) => format!("the text `\"{s}\"`"),
+        J::Number(n) => format!("the number `{n}`"),
+        J::Bool(b) => format!("`{b}`"),
+        J::Array(a) if a.iter().all(J::is_string) => "a list of text".into(),
+        J::Array(_) => "a list holding something other than text".into(),
+        J::Object(m) if m.values().all(J::is_string) => "a table of text".into(),
+        J::Object(_) => "a table holding something other than text".into(),
+        J::Null => "nothing".into(),
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -208,8 +238,26 @@ impl Config {
 
     /// Reads the table from its JSON form (mdBook hands config over as JSON too).
     pub fn from_json(v: serde_json::Value) -> anyhow::Result<Config> {
-        serde_json::from_value(v)
-            .map_err(|e| anyhow::anyhow!("invalid [preprocessor.polish] in book.toml: {e}"))
+        serde_json::from_value(v.clone()).map_err(|e| {
+            // serde names neither the key nor what it wanted in words (`data did not match
+            // any variant of untagged enum`): find the key that fails on its own and say
+            // what it takes, in one sentence.
+            let culprit = v.as_object().and_then(|table| {
+                table.iter().find(|(k, value)| {
+                    let one = serde_json::json!({ k.as_str(): value });
+                    KNOWN_KEYS.contains(&k.as_str())
+                        && serde_json::from_value::<Config>(one).is_err()
+                })
+            });
+            match culprit {
+                Some((key, value)) => anyhow::anyhow!(
+                    "`{key}` in [preprocessor.polish] must be {}, not {}",
+                    expected_shape(key),
+                    found_shape(value)
+                ),
+                None => anyhow::anyhow!("invalid [preprocessor.polish] in book.toml: {e}"),
+            }
+        })
     }
 
     /// Warnings about keys that are neither ours nor mdBook's, with a suggestion.
@@ -282,6 +330,31 @@ pub fn parse_options(cfg: &mdbook_preprocessor::config::Config) -> ParseOptions 
 
 #[cfg(test)]
 mod tests {
+    /// A wrong type for any key is one sentence naming the key and what it takes.
+    #[test]
+    fn wrong_types_are_one_plain_sentence() {
+        for key in KNOWN_KEYS {
+            // A value of the wrong kind for every key: text where a list, a boolean or a table
+            // is wanted, and a number for the keys that take text.
+            let wrong = match *key {
+                "on-failure" | "schema" => serde_json::json!(5),
+                _ => serde_json::json!("yes"),
+            };
+            let err = Config::from_json(serde_json::json!({ *key: wrong }))
+                .expect_err(key)
+                .to_string();
+            assert!(
+                err.starts_with(&format!("`{key}` in [preprocessor.polish] must be ")),
+                "{err}"
+            );
+            assert!(
+                !err.contains("untagged") && !err.contains("invalid type"),
+                "{err}"
+            );
+            assert!(err.contains("not the"), "{err}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 
@@ -324,7 +397,7 @@ mod tests {
         assert_eq!(parse(json!(false)).unwrap(), Require::All(false));
         assert!(!parse(json!(false)).unwrap().applies_to("a.md", true));
         let e = parse(json!("always")).unwrap_err().to_string();
-        assert!(e.contains("not `\"always\"`"), "{e}");
+        assert!(e.contains("not the text `\"always\"`"), "{e}");
         // Exclusions only: every other chapter.
         let only_not = parse(json!(["!index.md", "!drafts/**"])).unwrap();
         assert!(only_not.applies_to("guide/a.md", false));

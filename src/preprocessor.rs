@@ -103,11 +103,11 @@ pub struct Outcome {
 /// Runs polish over a whole book without printing.
 pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Book, Outcome)> {
     let cfg = Config::from_book_config(&ctx.config)?;
+    let settings = settings_for(&cfg, &ctx.config, &ctx.root)?;
     let mut outcome = Outcome {
-        warnings: cfg.unknown_keys(),
+        warnings: workspace::config_warnings(&cfg, &settings),
         ..Outcome::default()
     };
-    let settings = settings_for(&cfg, &ctx.config, &ctx.root)?;
     let html = ctx.renderer == "html";
     if html {
         outcome

@@ -465,6 +465,33 @@ fn summary_chapters(src: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Warnings about a book's `[preprocessor.polish]`: keys that are neither ours nor mdBook's,
+/// and `header-fields` entries the book's schema does not describe (a typo there silently
+/// drops a row from every page's header), each with a did-you-mean.
+pub fn config_warnings(cfg: &Config, settings: &Settings) -> Vec<String> {
+    let mut out = cfg.unknown_keys();
+    let listed = settings
+        .schema
+        .as_deref()
+        .and_then(|s| s.json().get("properties"))
+        .and_then(|p| p.as_object());
+    if let (Some(props), Some(_)) = (listed, &settings.header) {
+        for field in &cfg.header_fields {
+            if props.contains_key(field) {
+                continue;
+            }
+            let hint =
+                crate::frontmatter::suggest::closest(field, props.keys().map(String::as_str))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+            out.push(format!(
+                "`header-fields` lists `{field}`, which the schema does not describe{hint}"
+            ));
+        }
+    }
+    out
+}
+
 /// Rule: the same guid in two chapters.
 pub const DUPLICATE_GUID: &str = "PL210";
 /// Rule: the book's stylesheet is missing or older than the binary.
@@ -610,6 +637,25 @@ mod tests {
 
     fn book_cfg(toml: &str) -> mdbook_preprocessor::config::Config {
         toml.parse().expect("valid book.toml")
+    }
+
+    #[test]
+    fn header_fields_the_schema_does_not_know_are_warned_about() {
+        let toml = "[preprocessor.polish]\nheader-fields = [\"summary\", \"audiance\", \"tags\"]\n";
+        let book = book_cfg(toml);
+        let cfg = Config::from_book_config(&book).unwrap();
+        let settings = settings_for(&cfg, &book, Path::new(".")).unwrap();
+        let w = config_warnings(&cfg, &settings);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("`audiance`") && w[0].contains("did you mean `audience`?"),
+            "{w:?}"
+        );
+        // No schema (validation off): nothing to compare with, no warning.
+        let off = book_cfg(&format!("{toml}validate = false\n"));
+        let cfg = Config::from_book_config(&off).unwrap();
+        let settings = settings_for(&cfg, &off, Path::new(".")).unwrap();
+        assert!(config_warnings(&cfg, &settings).is_empty());
     }
 
     #[test]

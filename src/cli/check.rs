@@ -237,13 +237,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut loose = settings_for(&loose_cfg, &Default::default(), std::path::Path::new("."))?;
     let mut per_book = Vec::new();
     for b in &inputs.books {
-        for w in b.config.unknown_keys() {
+        let mut s = settings_for(&b.config, &b.book_config, &b.root)?;
+        for w in workspace::config_warnings(&b.config, &s) {
             eprintln!(
                 "mdbook-polish: warning: {}: {w}",
                 b.root.join("book.toml").display()
             );
         }
-        let mut s = settings_for(&b.config, &b.book_config, &b.root)?;
         s.diagnostics_only = true;
         if override_schema.is_some() {
             s.schema.clone_from(&override_schema);

@@ -674,9 +674,14 @@ fn known_pattern(pattern: &str) -> Option<String> {
     {
         return Some("an http(s) URL (`https://...`)".into());
     }
-    if ["^[A-Za-z]{2,3}(-", "^[a-z]{2}(-", "^[a-z]{2,3}(-", "^[a-z]{2}-"]
-        .iter()
-        .any(|start| pattern.starts_with(start))
+    if [
+        "^[A-Za-z]{2,3}(-",
+        "^[a-z]{2}(-",
+        "^[a-z]{2,3}(-",
+        "^[a-z]{2}-",
+    ]
+    .iter()
+    .any(|start| pattern.starts_with(start))
     {
         return Some("a language tag (`en`, `en-us`, `pt-BR`)".into());
     }
