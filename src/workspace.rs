@@ -602,7 +602,12 @@ pub fn stylesheet_warning(
         ));
     };
     let path = root.join(entry);
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Some(format!(
+            "[{STALE_STYLESHEET}] {} is listed in output.html.additional-css but is missing, so headers and comparisons are unstyled; run `mdbook-polish install`",
+            path.display()
+        ));
+    };
     match stylesheet_version(&text) {
         Some(v) if v == crate::VERSION => None,
         found => Some(format!(
@@ -622,13 +627,43 @@ pub fn stylesheet_version(css: &str) -> Option<&str> {
 }
 
 /// The stylesheet `install` writes: a version banner, then the header and comparison styles.
+/// The banner also records a digest of what follows it, so `install` can tell a copy it wrote
+/// from one the user edited (which it must not overwrite silently).
 pub fn stylesheet() -> String {
-    format!(
-        "/* mdbook-polish {} stylesheet. Written by `mdbook-polish install`; run it again after upgrading. */\n{}\n{}",
-        crate::VERSION,
+    let body = format!(
+        "{}\n{}",
         include_str!("../assets/header.css"),
         crate::compare::CSS
+    );
+    format!(
+        "/* mdbook-polish {} stylesheet. Written by `mdbook-polish install`; run it again after upgrading. body-sha256:{} */\n{body}",
+        crate::VERSION,
+        body_digest(&body)
     )
+}
+
+/// The first 16 hex digits of the SHA-256 of `body`.
+fn body_digest(body: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(body.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether a `polish.css` is exactly as some mdbook-polish `install` wrote it: its banner's
+/// digest matches the text after the banner. A copy without a digest (written before it
+/// existed) or with changes is treated as the user's own.
+pub fn stylesheet_is_pristine(css: &str) -> bool {
+    let Some((banner, body)) = css.split_once('\n') else {
+        return false;
+    };
+    banner
+        .split("body-sha256:")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .is_some_and(|claimed| claimed == body_digest(body))
 }
 
 #[cfg(test)]
@@ -677,5 +712,9 @@ mod tests {
         );
         std::fs::write(root.join(STYLESHEET), stylesheet()).unwrap();
         assert_eq!(stylesheet_warning(&book_cfg(linked), root), None);
+        std::fs::remove_file(root.join(STYLESHEET)).unwrap();
+        let missing = stylesheet_warning(&book_cfg(linked), root).unwrap();
+        assert!(missing.contains("is missing"), "{missing}");
+        assert!(!missing.contains("unknown"), "{missing}");
     }
 }

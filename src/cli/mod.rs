@@ -54,6 +54,9 @@ pub enum Command {
         /// The book's root (where book.toml is).
         #[arg(default_value = ".")]
         book_dir: PathBuf,
+        /// Replace a polish.css you edited (your copy is kept as polish.css.bak).
+        #[arg(long)]
+        force: bool,
     },
     /// Print the embedded default front matter schema, or draft one from a tree (`--infer`).
     Schema(schema::SchemaArgs),
@@ -128,8 +131,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Install { book_dir }) => {
-            let msg = install::install(&book_dir)?;
+        Some(Command::Install { book_dir, force }) => {
+            let msg = install::install(&book_dir, force)?;
             println!("{msg}");
             Ok(ExitCode::SUCCESS)
         }
