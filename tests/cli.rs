@@ -465,6 +465,45 @@ fn fix_text_keeps_line_structure() {
         .stdout("Let’s\nplain\n\nCafé");
 }
 
+/// `fix-text` repairs what `fix` repairs, and leaves code alone as `fix` does; `--plain` is
+/// for text that is not Markdown and repairs every line.
+#[test]
+fn fix_text_is_markdown_aware_unless_plain() {
+    let md = "Letâ€™s go `Letâ€™s` here.\n\n```\nCafÃ©\n```\n\n    indented CafÃ©\n\nCafÃ© <a title=\"CafÃ©\">x</a>\n";
+    let markdown = "Let’s go `Letâ€™s` here.\n\n```\nCafÃ©\n```\n\n    indented CafÃ©\n\nCafé <a title=\"CafÃ©\">x</a>\n";
+    let plain = "Let’s go `Let’s` here.\n\n```\nCafé\n```\n\n    indented Café\n\nCafé <a title=\"Café\">x</a>\n";
+    polish()
+        .arg("fix-text")
+        .write_stdin(md)
+        .assert()
+        .success()
+        .stdout(markdown);
+    polish()
+        .args(["fix-text", "--plain", "-"])
+        .write_stdin(md)
+        .assert()
+        .success()
+        .stdout(plain);
+    // The same file through `fix` ends up as `fix-text` printed it.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.md", md);
+    polish()
+        .arg("fix")
+        .arg(dir.path().join("a.md"))
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.md")).unwrap(),
+        markdown
+    );
+    let out = polish()
+        .arg("fix-text")
+        .arg(dir.path().join("a.md"))
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), markdown);
+}
+
 #[test]
 fn schema_prints_the_embedded_schema() {
     let out = polish().arg("schema").assert().success();

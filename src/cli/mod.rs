@@ -43,11 +43,15 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Repair mojibake in source files in place.
     Fix(fix::FixArgs),
-    /// Print a file (or stdin) with mojibake repaired, same line structure.
+    /// Print a file (or stdin) with mojibake repaired, same line structure. Markdown-aware like
+    /// `fix` (code spans, code blocks and HTML attribute values are left alone).
     FixText {
         /// A file, or `-` for stdin.
         #[arg(default_value = "-")]
         file: PathBuf,
+        /// Plain text, not Markdown: repair every line, code included.
+        #[arg(long)]
+        plain: bool,
     },
     /// Add mdbook-polish to a book: book.toml entries and the stylesheet.
     Install {
@@ -107,7 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Supports { .. }) => Ok(ExitCode::SUCCESS),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Fix(args)) => fix::run(&args),
-        Some(Command::FixText { file }) => {
+        Some(Command::FixText { file, plain }) => {
             let bytes = if file.as_os_str() == "-" {
                 let mut b = Vec::new();
                 std::io::stdin()
@@ -124,7 +128,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     e.utf8_error().valid_up_to()
                 )
             })?;
-            let fixed = crate::encoding::repair_text(&text);
+            let fixed = if plain {
+                crate::encoding::repair_text(&text)
+            } else {
+                // The repair `fix` makes on a file outside a book: same function, same
+                // defaults, so the two never disagree about what is code.
+                match fix::fix_source(&text, &crate::config::Config::default(), Default::default())
+                    .0
+                {
+                    fix::FixOutcome::Changed(new) => Some(new),
+                    fix::FixOutcome::Clean => None,
+                }
+            };
             use std::io::Write as _;
             let mut out = std::io::stdout().lock();
             out.write_all(fixed.as_deref().unwrap_or(&text).as_bytes())?;

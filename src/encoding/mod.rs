@@ -448,6 +448,41 @@ mod tests {
         assert_eq!(repair_text("déjà vu, naïve, Ελληνικά"), None);
     }
 
+    /// Issue 16: correct text in the shapes of mojibake stays, the mojibake beside it in the
+    /// same shapes is still repaired.
+    #[test]
+    fn caps_roots_and_boxes_are_not_mojibake() {
+        for clean in [
+            "A IRMÃ… chegou atrasada à reunião.",
+            "A CAPITÃ” DO TIME FALOU.",
+            "MAÇÃ•PÊRA•UVA",
+            "PŘÍŠTĚ ZNOVU – TENTOKRÁT LÉPE.",
+            "Raízes: √±9 não existe, e √¼ = ½.",
+            "√µ appears in the noise formula.",
+            "├┤a┼┐a┼┐a",
+        ] {
+            assert_eq!(repair_text(clean), None, "{clean}");
+        }
+        for (broken, want) in [
+            ("OÃ™ ET QUAND?", "OÙ ET QUAND?"),
+            ("SÃ… BLÃ…", "SÅ BLÅ"),
+            (
+                "DESCRIÇÃO — CAMPO OBRIGATÃ“RIO",
+                "DESCRIÇÃO — CAMPO OBRIGATÓRIO",
+            ),
+            ("Espa√±a y √©l", "España y él"),
+            ("isso √© bom", "isso é bom"),
+            ("Wir m├╝ssen pr├╝fen", "Wir müssen prüfen"),
+            ("Angles of 30┬░ and 60┬░", "Angles of 30° and 60°"),
+            (
+                "Ratio 3:2 ≈ 1,5 Ã— the baseline",
+                "Ratio 3:2 ≈ 1,5 × the baseline",
+            ),
+        ] {
+            assert_eq!(repair_text(broken).as_deref(), Some(want), "{broken}");
+        }
+    }
+
     #[test]
     fn markdown_skips_code_and_reports() {
         let md = "Letâ€™s go `Letâ€™s` here.\n\n```\nLetâ€™s\n```\n";

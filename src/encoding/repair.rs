@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::codepage::{self, CodePage};
-use super::score::{cost, is_alpha};
+use super::score::{cost, is_alpha, signature};
 
 /// Deepest layering tried (UTF-8 read as a code page, then that result read again, ...).
 const MAX_LAYERS: usize = 3;
@@ -337,7 +337,17 @@ fn decode_run(run: &[char], cp: &CodePage, lost_a0_after: bool) -> Option<Decode
                             || (letters_before
                                 && matches!(ch, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}'))
                     }));
-            if four_through_space || three_through_space {
+            // Likewise a two-byte lead that is a capital glued to a capital left as it was
+            // (`MAÇÃ•PÊRA`: `Ç` decodes with nothing, so `Ã•` is `Ã` and a bullet, not `Õ`):
+            // in an all-caps word broken whole, `Ç` itself would show as `Ã‡`.
+            // Latin capitals only: windows-1251 mojibake is all Cyrillic capitals, and a layer
+            // under it leaves some of them as they were (ftfy's in-the-wild-012).
+            let latin_cap = |c: &char| c.is_uppercase() && ('\u{C0}'..='\u{24F}').contains(c);
+            let caps_after_raw = need == 2
+                && after_raw_letter
+                && latin_cap(&c)
+                && run.get(i - 1).is_some_and(latin_cap);
+            if four_through_space || three_through_space || caps_after_raw {
                 None
             } else if lost {
                 // Only when the rest of the sequence is well formed as far as we can tell.
@@ -405,6 +415,10 @@ struct Candidate {
     prior: f32,
     sequences: usize,
     final_cost: f32,
+    /// The repair rebuilds one capital at the end of a word from a capital and closing
+    /// punctuation (`IRMÃ…` → `IRMÅ`): where that capital's lead is in the run. See
+    /// [`closes_caps_word`].
+    fragile: Option<usize>,
 }
 
 /// Context of a run in its line: up to two characters each side.
@@ -489,19 +503,64 @@ fn candidate(
     // `В§ 12`): prose does not glue `¬` or `В` to a symbol.
     // (Not among ASCII punctuation: `` `¬´ `` is a kaomoji.)
     let plain = |c: &char| c.is_ascii_alphanumeric() || c.is_ascii_whitespace();
-    let c2_pair = matches!(run, ['¬' | 'В', _])
+    // A closing bracket or a stop after it counts as plain too when a letter or digit is
+    // glued before it (`(mc¬≤)`, `sin┬▓.`).
+    let closing = |c: &char| matches!(c, ')' | ',' | '.' | ';' | ':');
+    let c2_pair = matches!(run, ['¬' | 'В' | '┬', _])
         && ctx.before.last().is_none_or(plain)
-        && ctx.after.first().is_none_or(plain);
+        && ctx.after.first().is_none_or(|c| {
+            plain(c) || (closing(c) && ctx.before.last().is_some_and(char::is_ascii_alphanumeric))
+        });
     if !c2_pair && !run.iter().any(|&c| is_alpha(c)) && !deepest.iter().any(|&c| is_alpha(c)) {
         gain *= 0.5;
     }
+    let fragile = (d.sequences == 1)
+        .then(|| closes_caps_word(run, ctx.before.last(), &d.text, ctx.after.first().copied()))
+        .flatten();
     Some(Candidate {
         text: d.text,
         gain,
         prior,
         sequences: d.sequences,
         final_cost,
+        fragile,
     })
+}
+
+/// Punctuation that closes a word in correct text, and whose windows-1252 byte (0x80..=0xBF)
+/// after 0xC3 makes a Latin-1 capital: `…` (Å), `”` (Ô), `’` (Ò), `•` (Õ), `–` (Ö), `—` (×),
+/// `™` (Ù), `›` (Û), `»` (û), `®` (î).
+fn is_word_closer(c: char) -> bool {
+    matches!(c, '…' | '”' | '’' | '•' | '–' | '—' | '™' | '›' | '»' | '®')
+}
+
+/// A run that ends a word with a capital lead image and closing punctuation, whose repair
+/// decodes only that pair (anything before it in the run stays as it was): `Ã…` in `IRMÃ…`,
+/// `ÇÃ•` in `MAÇÃ•PÊRA`. Portuguese capitals end words in `Ã` (`IRMÃ`, `MAÇÃ`, `ALEMÃ`),
+/// and all-caps text puts such punctuation right after them; mojibake of `PÅ`, `OÙ` looks the
+/// same. Only the rest of the line can tell them apart (`repair_line`).
+fn closes_caps_word(
+    run: &[char],
+    before: Option<&char>,
+    repaired: &[char],
+    after: Option<char>,
+) -> Option<usize> {
+    // A `?` after the closer (`ALEMÃ”?`) joins the run; it is the sentence's own.
+    let tail = run.iter().rev().take_while(|&&c| c == '?').count();
+    let body = run.get(..run.len() - tail).unwrap_or(&[]);
+    let [.., lead, closer] = body else {
+        return None;
+    };
+    let after = if tail > 0 { Some('?') } else { after };
+    let n = body.len();
+    // The letter before the lead: in the run, or just before it.
+    let prev = n.checked_sub(3).map_or(before, |k| run.get(k));
+    (lead.is_uppercase()
+        && prev.is_some_and(|c| c.is_uppercase())
+        && is_word_closer(*closer)
+        && after.is_none_or(|n| !is_alpha(n))
+        && repaired.get(..n - 2) == run.get(..n - 2))
+    .then_some(n - 2)
 }
 
 /// Clearly better, and clean afterwards (a hopeless garble where a few sequences happen to
@@ -745,16 +804,51 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
             accepted.push((k, c));
         }
     }
+    // Repairs that only rebuild a capital closing a word (`IRMÃ…`) are dropped when nothing
+    // else on the line is repaired and either there is one of them, closing a word of three
+    // capitals or more (`A CAPITÃ” DO TIME` is Portuguese; the short words such damage hits
+    // are `OÃ™` for `OÙ`, `PÃ…` for `PÅ`, `BLÃ…` for `BLÅ`), or the line
+    // shows it was decoded right (a correct non-ASCII character no code page explains, or one
+    // left in the run itself, like `Ç` in `MAÇÃ•`): a windows-1252 reading would have broken
+    // those characters too.
+    if let [(k, c)] = accepted.as_slice()
+        && let Some(lead) = c.fragile
+        && runs
+            .get(*k)
+            .is_some_and(|r| caps_before(&chars, r.start + lead) >= 3)
+    {
+        return Vec::new();
+    }
+    if !accepted.is_empty() && accepted.iter().all(|(_, c)| c.fragile.is_some()) {
+        let witness = runs.iter().zip(&table).any(|(r, row)| {
+            row.is_empty()
+                && chars
+                    .get(r.start..r.end)
+                    .is_some_and(|s| s.iter().any(|c| !c.is_ascii()))
+        }) || accepted
+            .iter()
+            .any(|(_, c)| c.fragile.is_some_and(|lead| lead > 0));
+        if witness {
+            return Vec::new();
+        }
+    }
     // One lone two-byte repair in a line that also holds correct typographic punctuation
     // (`Bremer/Mccoy – DrÃ¥ber`): the line was decoded right; the odd pair is likely intended.
-    // (`Â©` is never intended, whatever else the line holds.)
+    // (`Â©` is never intended, whatever else the line holds, nor a code page's fingerprint
+    // like `¬∞` or `≈û`, nor a C1 control.)
     if let [(k, c)] = accepted.as_slice()
         && c.sequences == 1
         && runs
             .get(*k)
-            .and_then(|r| chars.get(r.start))
-            .is_some_and(|&ch| ch != 'Â')
+            .and_then(|r| chars.get(r.start..r.end))
+            .is_some_and(|s| match s {
+                [a, b] => {
+                    *a != 'Â' && signature(*a, *b, None) < 3.0 && !('\u{80}'..='\u{9F}').contains(b)
+                }
+                _ => true,
+            })
         && runs.get(*k).is_some_and(|r| r.end - r.start == 2)
+        && !rebuilds_caps_letter(&chars, runs.get(*k), &c.text)
     {
         let lone_punct = runs.iter().enumerate().any(|(j, r)| {
             j != *k
@@ -786,6 +880,33 @@ pub(super) fn repair_line(line: &str) -> Vec<Fix> {
             })
         })
         .collect()
+}
+
+/// How many capitals stand right before `chars[at]`.
+fn caps_before(chars: &[char], at: usize) -> usize {
+    chars
+        .get(..at)
+        .unwrap_or(&[])
+        .iter()
+        .rev()
+        .take_while(|c| c.is_uppercase())
+        .count()
+}
+
+/// A repair that makes one capital inside an all-caps word, between two capitals
+/// (`OBRIGATÃ“RIO` → `OBRIGATÓRIO`, `GÃ’N` → `GÒN`): a writer who glues a capital and a
+/// symbol into the middle of a capitalised word is far rarer than such damage.
+fn rebuilds_caps_letter(chars: &[char], run: Option<&Run>, repaired: &[char]) -> bool {
+    let Some(run) = run else {
+        return false;
+    };
+    let before = run.start.checked_sub(1).and_then(|k| chars.get(k));
+    let after = chars.get(run.end);
+    let before2 = run.start.checked_sub(2).and_then(|k| chars.get(k));
+    matches!(repaired, [c] if c.is_uppercase())
+        && before.is_some_and(|c| c.is_uppercase())
+        && (after.is_some_and(|c| c.is_uppercase())
+            || (after.is_none_or(|&c| !is_alpha(c)) && before2.is_some_and(|c| c.is_uppercase())))
 }
 
 /// C1 controls that windows-1252 defines as punctuation (`\u{93}` for `“`): a latin-1 reader

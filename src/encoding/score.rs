@@ -149,7 +149,10 @@ fn char_cost(c: char) -> f32 {
         0x2B0..=0x2BA | 0x2BD..=0x2C5 | 0x2C9..=0x2CB | 0x2CD..=0x2CF | 0x2D1..=0x2D7 => 1.0,
         0x2DE..=0x2FF => 1.0,
         // Combining marks are rare in composed text, and mac-roman readings make them.
-        0x300..=0x36F => 0.5,
+        0x300..=0x33F => 0.5,
+        // The rest of the block is medieval and phonetic marks nobody types; an all-caps word
+        // makes them through windows-1252 (`PŘÍŠTĚ`: `Í` + `Š` is CD 8A, U+034A).
+        0x340..=0x36F => 3.0,
         0x1D00..=0x1DBF => 3.0,
         // Arabic Quranic annotation marks: `Ø•` in `T•Ø•R•Ü•S` would become U+0615.
         0x610..=0x61A => 3.0,
@@ -190,9 +193,15 @@ fn is_cont_in(cp: &CodePage, c: char) -> bool {
 /// `¬©`, `ƒç`, `≈°`, `»ô`, `–∞`; windows-1251 `В«`, `вЂ`, `Г©`; windows-1250 `ĂĽ`, `ÄŤ`.
 /// The generic lead × continuation weights price these too low, because the continuation is
 /// an ordinary accented letter in that code page.
-fn signature(a: char, b: char, after: Option<char>) -> f32 {
+pub(super) fn signature(a: char, b: char, after: Option<char>) -> f32 {
     if b.is_ascii() {
         return 0.0;
+    }
+    // Cp437: `┬` (C2) before a shade, a block or a letter of the upper half (`30┬░` for `30°`,
+    // `┬▒` for `±`, `┬╡` for `µ`). Box art puts after `┬` only what connects to its right
+    // (`─`, `┬`, `┐`, `┤`, `┴`, `┼`), and `┐`/`┤`/`│` are left out.
+    if a == '┬' && !matches!(b, '┐' | '┤' | '│') && is_cont_in(&codepage::CP437, b) {
+        return 3.0;
     }
     // The pair must decode to something a writer means: not a C1 control or a combining mark
     // (`¬ô` would be U+0099; the real text was `¬` then `ô`).
@@ -298,8 +307,63 @@ fn is_combining(c: char) -> bool {
         | 0xFE20..=0xFE2F)
 }
 
-/// How odd the adjacent pair `a b` is; `after` is the character after `b` (for apostrophes).
-fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
+/// Whether `√` + `b` read through mac-roman (byte 0xC3 + `b`'s byte) makes a letter that can
+/// stand where it stands: at the start of a word (`prev` is no letter), followed by `after`.
+/// Real mac-roman damage puts `√` inside words (`Espa√±a`), or makes a one-letter word
+/// (`√©` for Portuguese `é`, `√†` for `à`) or a word's first letter (`√ºber`). Mathematics
+/// writes `√` before a symbol (`√±9`, `√¼ = ½`, `√µ`), and those letters stand alone or begin no
+/// word (`ñ9`, `ü =`, `õ`).
+fn mac_root_makes_word(b: char, after: Option<char>) -> bool {
+    let Some(byte) = codepage::MAC_ROMAN.encode_char(b) else {
+        return false;
+    };
+    let Some(letter) = std::str::from_utf8(&[0xC3, byte])
+        .ok()
+        .and_then(|s| s.chars().next())
+    else {
+        return false;
+    };
+    // `√ó` is `×`, `√∑` is `÷`: signs, judged as usual.
+    if !is_alpha(letter) {
+        return true;
+    }
+    match after {
+        Some(n) if is_alpha(n) => {
+            // No word begins with `ã`/`õ`, and `ñ` begins one only before a vowel (`ñu`).
+            !matches!(letter, 'ã' | 'õ' | 'Ã' | 'Õ')
+                && (letter != 'ñ' || matches!(n, 'a' | 'e' | 'i' | 'o' | 'u'))
+        }
+        _ => matches!(
+            letter,
+            // (`Å` alone is the ångström.)
+            'à' | 'é' | 'è' | 'ó' | 'ò' | 'À' | 'Á' | 'Å' | 'É' | 'È' | 'Ó' | 'Ò'
+        ),
+    }
+}
+
+/// Whether box-drawing `a` reaches right with the same line (single or double) that `b`
+/// reaches left with: `├┤`, `╠╣` are art; `├╝`, `┬░` are not.
+fn box_joins(a: char, b: char) -> bool {
+    let right = match a {
+        '┬' | '├' | '─' | '┼' | '╟' | '╨' | '╥' | '╙' | '╓' | '╫' | '┌' | '└' | '┴' => {
+            1
+        }
+        '╞' | '╚' | '╔' | '╩' | '╦' | '╠' | '═' | '╬' | '╧' | '╤' | '╘' | '╒' | '╪' => {
+            2
+        }
+        _ => 0,
+    };
+    let left = match b {
+        '┤' | '┐' | '╢' | '╖' | '╜' | '─' | '┬' | '┴' | '┼' | '┘' => 1,
+        '╡' | '╕' | '╣' | '╗' | '╝' | '╛' | '═' | '╦' | '╩' | '╬' => 2,
+        _ => 0,
+    };
+    right != 0 && right == left
+}
+
+/// How odd the adjacent pair `a b` is; `prev` is the character before `a`, `after` the one
+/// after `b` (for apostrophes).
+fn pair_cost(prev: Option<char>, a: char, b: char, after: Option<char>) -> f32 {
     if a.is_ascii() && b.is_ascii() {
         return 0.0;
     }
@@ -308,7 +372,10 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
     if lw > 0.0 {
         let mut cw = cont_weight(b);
         // `’s`, `’t`: an apostrophe, not a continuation byte.
-        if b == '’' && after.is_some_and(|n| n.is_ascii_alphabetic()) {
+        // (Not before a capital after `Ã`: `GÃ’N` is `GÒN` in an all-caps line.)
+        if b == '’'
+            && after.is_some_and(|n| n.is_ascii_lowercase() || (n.is_ascii_uppercase() && a != 'Ã'))
+        {
             cw = 0.0;
         }
         // After the two commonest leads, even mild punctuation is suspicious (`OÃ™`).
@@ -317,6 +384,15 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         }
         // `√π`, `√2`: real mathematics.
         if a == '√' && (script(b) == Some(Script::Greek) || b.is_ascii()) {
+            cw = 0.0;
+        }
+        // `√±9`, `√¼ = ½`: a root sign before a symbol, not a broken word.
+        // (Signs and `µ` only: `√É` alone names the letter `Ã`.)
+        if a == '√'
+            && (!is_alpha(b) || b == 'µ')
+            && prev.is_none_or(|p| !is_alpha(p))
+            && !mac_root_makes_word(b, after)
+        {
             cw = 0.0;
         }
         cost += lw * cw;
@@ -344,6 +420,20 @@ fn pair_cost(a: char, b: char, after: Option<char>) -> f32 {
         _ => {}
     }
     let is_box = |c: char| ('\u{2500}'..='\u{259F}').contains(&c);
+    // Cp437: a box-drawing lead and a box-drawing continuation glued to a letter (`m├╝ssen`
+    // for `müssen`, `a├▒o` for `año`), unless the two join as art does (`├┤`, `┼┐`: a single
+    // line meets a single line, a double a double), which ftfy's negative cases glue to letters.
+    if is_box(a)
+        && is_box(b)
+        && !box_joins(a, b)
+        && codepage::CP437
+            .encode_char(a)
+            .is_some_and(|x| (0xC2..=0xDF).contains(&x))
+        && is_cont_in(&codepage::CP437, b)
+        && (prev.is_some_and(is_alpha) || after.is_some_and(is_alpha))
+    {
+        cost += 3.0;
+    }
     if (is_box(a) && is_alpha(b)) || (is_box(b) && is_alpha(a)) {
         cost += if a.is_ascii() || b.is_ascii() {
             1.0
@@ -392,7 +482,7 @@ pub(super) fn cost(before: &[char], text: &[char], after: &[char]) -> f32 {
         let (Some(a), Some(b)) = (at(i - 1), at(i)) else {
             continue;
         };
-        total += pair_cost(a, b, at(i + 1));
+        total += pair_cost(i.checked_sub(2).and_then(at), a, b, at(i + 1));
         // A lower-case letter closing an ALL-CAPS word (`AHř`, `SÖģ`) is a sign of a
         // wrong decode.
         if i >= 2
