@@ -310,3 +310,44 @@ fn held_out_split_meets_targets() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A third set, written blind (by someone who had not read the repair code or the other
+/// corpora) after the tuning above was finished, and measured once: 1 false repair in its 320
+/// lines (`A IRMÃ–OU`: `Ã` glued to an en dash and a capital, byte for byte the windows-1252
+/// reading of `Ö`), and 98.5 % of the lines broken from it detected (whole-line
+/// windows-1252 99.7 %; cp437 and one-word damage lower), short of the 99 % target. It is
+/// never tuned on: this test keeps those figures from getting worse and prints them.
+#[test]
+fn blind_set_written_after_tuning() {
+    let lines: Vec<String> = include_str!("fixtures/encoding/clean-fresh.txt")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let plain: Vec<&String> = lines
+        .iter()
+        .filter(|l| mdbook_polish::encoding::repair_text(l).is_some())
+        .collect();
+    let r = measure(&lines);
+    eprintln!(
+        "blind set: {} of {} lines changed as written; with splices, false repairs {}/{} clean \
+         lines; detected {}/{} broken lines ({:.2}%)",
+        plain.len(),
+        lines.len(),
+        r.false_repairs.len(),
+        r.clean,
+        r.detected,
+        r.broken,
+        100.0 * r.detected as f64 / r.broken as f64,
+    );
+    for (class, n, d) in &r.per_class {
+        eprintln!("    {class:22} detected {d}/{n}");
+    }
+    for f in &r.false_repairs {
+        eprintln!("  false repair (blind): {f}");
+    }
+    for m in r.missed.iter().take(80) {
+        eprintln!("  (blind) {m}");
+    }
+    assert!(plain.len() <= 1, "{plain:?}");
+    assert!(r.detected * 1000 >= r.broken * 985, "detection fell below 98.5%");
+}
