@@ -156,5 +156,56 @@ fn hostile(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, hostile);
+/// Mojibake in bulk through the pipeline *and* the human report, as `check` prints it: the
+/// report is grouped per line and summed up past 100 lines, so its cost and size stay linear
+/// in the input (issue 17: 10,000 repairs on one line took 9 s and printed 3.8 MB).
+fn mass_mojibake(c: &mut Criterion) {
+    let mut settings = Settings::all_jobs();
+    settings.diagnostics_only = true;
+    let cases: [(&str, String); 3] = [
+        ("repairs_on_one_line_10k", "cafÃ© ".repeat(10_000) + "\n"),
+        (
+            "repairs_in_one_chapter_50k",
+            "A cafÃ© line.\n".repeat(50_000),
+        ),
+        (
+            "one_line_14mb",
+            "naÃ¯ve ".repeat(14 * 1024 * 1024 / 8) + "\n",
+        ),
+    ];
+    let mut g = c.benchmark_group("mass_mojibake_report");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    for (name, src) in &cases {
+        g.throughput(Throughput::Bytes(src.len() as u64));
+        g.bench_with_input(BenchmarkId::new(*name, src.len()), src, |b, s| {
+            b.iter(|| {
+                let r = pipeline::process(
+                    ChapterInput {
+                        source: black_box(s),
+                        id_prefix: "",
+                        html: true,
+                        require_front_matter: false,
+                    },
+                    &settings,
+                );
+                let report = mdbook_polish::report::FileReport {
+                    path: "x.md".into(),
+                    source: s.clone(),
+                    diagnostics: r.diagnostics,
+                };
+                mdbook_polish::report::render(
+                    mdbook_polish::report::Format::Human,
+                    &[report],
+                    false,
+                )
+                .len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, hostile, mass_mojibake);
 criterion_main!(benches);

@@ -260,16 +260,33 @@ pub fn human(files: &[FileReport], color: bool) -> String {
     };
     let mut out = String::new();
     for f in files {
+        let idx = LineIndex::new(&f.source);
         for d in &f.diagnostics {
-            let span = clamp(&f.source, d.span.clone());
-            let mut snippet = Snippet::source(f.source.as_str())
-                .line_start(1)
+            // Only the lines the finding points at go to the renderer, not the whole file:
+            // a file with thousands of findings would otherwise be scanned once per finding.
+            let same_file = d.related.iter().filter(|r| r.file.is_none());
+            let spans: Vec<std::ops::Range<usize>> = std::iter::once(d.span.clone())
+                .chain(same_file.clone().map(|r| r.span.clone()))
+                .map(|r| clamp(&f.source, r))
+                .collect();
+            let lo = spans.iter().map(|r| r.start).min().unwrap_or(0);
+            let hi = spans.iter().map(|r| r.end).max().unwrap_or(0);
+            let from = f.source[..lo].rfind('\n').map_or(0, |i| i + 1);
+            let to = f.source[hi..].find('\n').map_or(f.source.len(), |i| hi + i);
+            let window = &f.source[from..to];
+            let (first_line, _) = idx.line_col(from);
+            let mut snippet = Snippet::source(window)
+                .line_start(first_line)
                 .path(f.path.as_str())
-                .annotation(AnnotationKind::Primary.span(span).label(short_label(d)));
-            for r in d.related.iter().filter(|r| r.file.is_none()) {
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(spans[0].start - from..spans[0].end - from)
+                        .label(short_label(d)),
+                );
+            for (r, span) in same_file.zip(&spans[1..]) {
                 snippet = snippet.annotation(
                     AnnotationKind::Context
-                        .span(clamp(&f.source, r.span.clone()))
+                        .span(span.start - from..span.end - from)
                         .label(r.message.as_str()),
                 );
             }

@@ -349,5 +349,8 @@ fn blind_set_written_after_tuning() {
         eprintln!("  (blind) {m}");
     }
     assert!(plain.len() <= 1, "{plain:?}");
-    assert!(r.detected * 1000 >= r.broken * 985, "detection fell below 98.5%");
+    assert!(
+        r.detected * 1000 >= r.broken * 985,
+        "detection fell below 98.5%"
+    );
 }

@@ -593,3 +593,46 @@ fn fuzz_finds_do_not_panic() {
         let _ = run(&src, &Settings::all_jobs());
     }
 }
+
+/// Mojibake in bulk: 10,000 repairs on one line, 50,000 over one chapter's lines, one 14 MB
+/// line. `check` prints a bounded report (findings grouped per line, lines past the first 100
+/// summed up) and the file is still repaired whole.
+#[test]
+fn mass_mojibake_gives_a_bounded_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "one-line.md", "cafÃ© ".repeat(10_000) + "\n");
+    write(
+        dir.path(),
+        "many-lines.md",
+        "A cafÃ© line.\n".repeat(50_000),
+    );
+    write(
+        dir.path(),
+        "huge-line.md",
+        "naÃ¯ve ".repeat(14 * 1024 * 1024 / 8) + "\n",
+    );
+    for (file, most) in [
+        ("one-line.md", 4_000),
+        ("many-lines.md", 64_000),
+        ("huge-line.md", 4_000),
+    ] {
+        let out = polish()
+            .current_dir(dir.path())
+            .args(["check", file])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        assert!(
+            out.stdout.len() < most,
+            "{file}: {} bytes of report",
+            out.stdout.len()
+        );
+    }
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "many-lines.md"])
+        .assert()
+        .success();
+    let fixed = std::fs::read_to_string(dir.path().join("many-lines.md")).unwrap();
+    assert_eq!(fixed, "A café line.\n".repeat(50_000));
+}

@@ -58,11 +58,12 @@ pub fn repair_markdown(text: &str, opts: &RepairOptions) -> (Vec<Edit>, Vec<Diag
 /// [`Protected`] over a parse of `text`).
 pub(crate) fn repair_outside(text: &str, skip: &[Range<usize>]) -> (Vec<Edit>, Vec<Diagnostic>) {
     let mut edits = Vec::new();
-    let mut diags = Vec::new();
+    let mut findings = Findings::default();
     let mut line_start = 0;
     for line in text.split('\n') {
         let line_end = line_start + line.len();
         if repair::needs_work(line) {
+            let mut words: Vec<WordFix> = Vec::new();
             for seg in free_segments(line_start..line_end, skip) {
                 let Some(seg_text) = text.get(seg.clone()) else {
                     continue;
@@ -81,30 +82,14 @@ pub(crate) fn repair_outside(text: &str, skip: &[Range<usize>]) -> (Vec<Edit>, V
                         while hunks.get(last + 1).is_some_and(|(r, _)| r.start < word.end) {
                             last += 1;
                         }
+                        let focus = first.start..hunks[last].0.end;
                         let word = word.start..context_word(text, hunks[last].0.clone()).end;
-                        let mut after = String::new();
-                        let mut pos = word.start;
-                        for (r, rep) in &hunks[k..=last] {
-                            after.push_str(text.get(pos..r.start).unwrap_or(""));
-                            after.push_str(rep);
-                            pos = r.end;
-                        }
-                        after.push_str(text.get(pos..word.end).unwrap_or(""));
-                        diags.push(
-                            Diagnostic::warning(
-                                CODE_REPAIRED,
-                                first.start..hunks[last].0.end,
-                                format!(
-                                    "mojibake repaired: `{}` → `{}`",
-                                    text.get(word).unwrap_or(""),
-                                    after
-                                ),
-                            )
-                            .with_help(
-                                "the text was UTF-8 read through a single-byte code page; \
-                                 save the file as UTF-8",
-                            ),
-                        );
+                        words.push(WordFix::new(
+                            text,
+                            excerpt(text, word, &focus),
+                            focus,
+                            &hunks[k..=last],
+                        ));
                         for (r, rep) in &hunks[k..=last] {
                             edits.push(Edit::replace(r.clone(), rep.clone()));
                         }
@@ -112,10 +97,195 @@ pub(crate) fn repair_outside(text: &str, skip: &[Range<usize>]) -> (Vec<Edit>, V
                     }
                 }
             }
+            findings.line(words);
         }
         line_start = line_end + 1;
     }
-    (edits, diags)
+    (edits, findings.finish())
+}
+
+/// Individual findings per line; beyond that, one finding sums up the rest of the line.
+const WORDS_PER_LINE: usize = 3;
+/// Lines reported one by one per file; beyond that, one finding sums up the rest. Hostile
+/// input (10,000 repairs on a line, 50,000 in a chapter) must cost and print in proportion to
+/// what a reader can use, not to the damage.
+const LINES_PER_FILE: usize = 100;
+/// Longest excerpt shown in a message, in characters, on each side of the arrow.
+const EXCERPT_CHARS: usize = 60;
+
+/// One repaired word: where its repairs are, and the word before and after.
+struct WordFix {
+    span: Range<usize>,
+    before: String,
+    after: String,
+}
+
+impl WordFix {
+    /// `shown` is the stretch of `text` to quote (the word, trimmed), `focus` the repairs.
+    fn new(
+        text: &str,
+        shown: Range<usize>,
+        focus: Range<usize>,
+        hunks: &[(Range<usize>, String)],
+    ) -> Self {
+        let mut after = String::new();
+        let mut pos = shown.start;
+        for (r, rep) in hunks {
+            after.push_str(text.get(pos..r.start).unwrap_or(""));
+            after.push_str(rep);
+            pos = r.end;
+        }
+        after.push_str(text.get(pos..shown.end).unwrap_or(""));
+        WordFix {
+            span: focus,
+            before: text.get(shown).unwrap_or("").to_string(),
+            after,
+        }
+    }
+
+    /// `` `Letâ€™s` should read `Let’s` ``, naming invisible characters and saying when the
+    /// result still looks broken.
+    fn describe(&self) -> String {
+        let mut out = format!("`{}` should read `{}`", cap(&self.before), cap(&self.after));
+        let invisible: Vec<String> =
+            self.after
+                .chars()
+                .filter_map(invisible_name)
+                .fold(Vec::new(), |mut v, n| {
+                    if !v.contains(&n) {
+                        v.push(n);
+                    }
+                    v
+                });
+        if !invisible.is_empty() {
+            out.push_str(&format!(" ({})", invisible.join(", ")));
+        }
+        if repair::repair_line_text(&self.after).is_some() {
+            out.push_str(" (a partial repair: the result still looks broken)");
+        }
+        out
+    }
+}
+
+/// The help of every PL401 finding: what to run, and what the build already does.
+const FIX_HELP: &str = "run `mdbook-polish fix PATH` on this file to repair the source; the built book \
+                        already shows the text repaired";
+
+/// Collects a file's findings with the per-line and per-file bounds.
+#[derive(Default)]
+struct Findings {
+    diags: Vec<Diagnostic>,
+    lines: usize,
+    /// Lines past the per-file bound: how many, and where the first is.
+    more_lines: usize,
+    first_more: Option<Range<usize>>,
+}
+
+impl Findings {
+    fn line(&mut self, words: Vec<WordFix>) {
+        let Some(first) = words.first() else { return };
+        if self.lines >= LINES_PER_FILE {
+            self.more_lines += 1;
+            self.first_more.get_or_insert_with(|| first.span.clone());
+            return;
+        }
+        self.lines += 1;
+        if words.len() <= WORDS_PER_LINE {
+            for w in &words {
+                self.diags.push(
+                    Diagnostic::warning(
+                        CODE_REPAIRED,
+                        w.span.clone(),
+                        format!("mojibake found: {}", w.describe()),
+                    )
+                    .with_help(FIX_HELP),
+                );
+            }
+            return;
+        }
+        let shown: Vec<String> = words.iter().take(2).map(WordFix::describe).collect();
+        self.diags.push(
+            Diagnostic::warning(
+                CODE_REPAIRED,
+                first.span.clone(),
+                format!(
+                    "mojibake found in {} words on this line: {} and {} more",
+                    words.len(),
+                    shown.join(", "),
+                    words.len() - shown.len()
+                ),
+            )
+            .with_help(FIX_HELP),
+        );
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        if let Some(span) = self.first_more {
+            self.diags.push(
+                Diagnostic::warning(
+                    CODE_REPAIRED,
+                    span,
+                    format!(
+                        "mojibake found on {} more line(s) of this file, from here on (not listed one by one)",
+                        self.more_lines
+                    ),
+                )
+                .with_help(FIX_HELP),
+            );
+        }
+        self.diags
+    }
+}
+
+/// `s`, or its first [`EXCERPT_CHARS`] characters and `…`.
+fn cap(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]).into(),
+        None => s.into(),
+    }
+}
+
+/// `word` narrowed to a few characters around `focus` when it is long (a run of text with no
+/// space in it), so a message quotes the broken word, not a paragraph.
+fn excerpt(text: &str, word: Range<usize>, focus: &Range<usize>) -> Range<usize> {
+    const AROUND: usize = 12;
+    let before = text.get(word.start..focus.start).unwrap_or("");
+    let start = match before.char_indices().rev().nth(AROUND - 1) {
+        Some((i, _)) => word.start + i,
+        None => word.start,
+    };
+    let after = text.get(focus.end..word.end).unwrap_or("");
+    let end = match after.char_indices().nth(AROUND) {
+        Some((i, _)) => focus.end + i,
+        None => word.end,
+    };
+    start..end
+}
+
+/// The name of a character a reader cannot see, as `U+00A0 NO-BREAK SPACE`.
+fn invisible_name(c: char) -> Option<String> {
+    let name = match c {
+        '\u{a0}' => "NO-BREAK SPACE",
+        '\u{ad}' => "SOFT HYPHEN",
+        '\u{2002}' => "EN SPACE",
+        '\u{2003}' => "EM SPACE",
+        '\u{2009}' => "THIN SPACE",
+        '\u{200a}' => "HAIR SPACE",
+        '\u{200b}' => "ZERO WIDTH SPACE",
+        '\u{200c}' => "ZERO WIDTH NON-JOINER",
+        '\u{200d}' => "ZERO WIDTH JOINER",
+        '\u{200e}' => "LEFT-TO-RIGHT MARK",
+        '\u{200f}' => "RIGHT-TO-LEFT MARK",
+        '\u{202f}' => "NARROW NO-BREAK SPACE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{feff}' => "ZERO WIDTH NO-BREAK SPACE",
+        c if c.is_control() || (c.is_whitespace() && c != ' ') => "",
+        _ => return None,
+    };
+    Some(match name {
+        "" => format!("U+{:04X}", c as u32),
+        n => format!("U+{:04X} {n}", c as u32),
+    })
 }
 
 /// Makes mojibake on purpose: the UTF-8 bytes of `text` read through `code_page`
@@ -483,6 +653,56 @@ mod tests {
         }
     }
 
+    /// Messages a person can act on: the word, not the paragraph; invisible characters named;
+    /// what to run; and bounded however much is broken.
+    #[test]
+    fn findings_are_worded_and_bounded() {
+        let opts = RepairOptions::default();
+        // A lost no-break space (`Â` before it): named, since it cannot be seen.
+        let (_, d) = repair_markdown("Price:Â\u{a0}10 euros\n", &opts);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.contains("U+00A0 NO-BREAK SPACE"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            d[0].message.starts_with("mojibake found: "),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            d[0].help
+                .as_deref()
+                .is_some_and(|h| h.contains("mdbook-polish fix"))
+        );
+        // A broken word inside a long run without spaces: the excerpt is the word's
+        // neighbourhood, not the run.
+        let run = format!("{}cafÃ©{}\n", "x".repeat(500), "y".repeat(500));
+        let (_, d) = repair_markdown(&run, &opts);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.len() < 120, "{}", d[0].message);
+        // Many words on a line: one finding for the line, with a count.
+        let line = "cafÃ© ".repeat(10_000) + "\n";
+        let (edits, d) = repair_markdown(&line, &opts);
+        assert_eq!(edits.len(), 10_000);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("10000 words") && d[0].message.contains("9998 more"));
+        // A few words on a line: one finding each.
+        let (_, d) = repair_markdown("cafÃ© and naÃ¯ve and Letâ€™s\n", &opts);
+        assert_eq!(d.len(), 3);
+        // Many lines: the first ones one by one, then one finding for the rest.
+        let lines = "cafÃ© here\n".repeat(50_000);
+        let (edits, d) = repair_markdown(&lines, &opts);
+        assert_eq!(edits.len(), 50_000);
+        assert_eq!(d.len(), LINES_PER_FILE + 1);
+        assert!(
+            d[LINES_PER_FILE].message.contains("49900 more line(s)"),
+            "{}",
+            d[LINES_PER_FILE].message
+        );
+    }
+
     #[test]
     fn markdown_skips_code_and_reports() {
         let md = "Letâ€™s go `Letâ€™s` here.\n\n```\nLetâ€™s\n```\n";
@@ -491,7 +711,7 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, CODE_REPAIRED);
         assert!(
-            diags[0].message.contains("`Letâ€™s` → `Let’s`"),
+            diags[0].message.contains("`Letâ€™s` should read `Let’s`"),
             "{}",
             diags[0].message
         );
