@@ -692,38 +692,32 @@ mod tests {
     /// own warning about it (PL501) would say the same again, in html builds and in `check`.
     #[test]
     fn an_unsafe_link_the_schema_rejects_is_reported_once() {
-        let src = "---\nfigma: javascript:alert(1)\n---\n# T\n";
-        for diagnostics_only in [false, true] {
-            let r = process(
-                ChapterInput {
-                    source: src,
-                    id_prefix: "p",
-                    html: true,
-                    require_front_matter: false,
-                },
-                &Settings {
-                    diagnostics_only,
-                    ..Settings::all_jobs()
-                },
-            );
-            let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
-            assert_eq!(codes, ["PL206"], "{:?}", r.diagnostics);
-        }
-        // Without a schema the header's warning is the one report.
-        let r = process(
-            ChapterInput {
-                source: src,
+        let codes = |settings: Settings| -> Vec<&'static str> {
+            let input = ChapterInput {
+                source: "---\nfigma: javascript:alert(1)\n---\n# T\n",
                 id_prefix: "p",
                 html: true,
                 require_front_matter: false,
-            },
-            &Settings {
-                schema: None,
+            };
+            process(input, &settings)
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .collect()
+        };
+        for diagnostics_only in [false, true] {
+            let settings = Settings {
+                diagnostics_only,
                 ..Settings::all_jobs()
-            },
-        );
-        let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["PL501"]);
+            };
+            assert_eq!(codes(settings), ["PL206"]);
+        }
+        // Without a schema the header's warning is the one report.
+        let settings = Settings {
+            schema: None,
+            ..Settings::all_jobs()
+        };
+        assert_eq!(codes(settings), ["PL501"]);
     }
 
     #[test]

@@ -68,9 +68,8 @@ fn skip_dir(name: &str) -> bool {
     name.starts_with('.') && name.len() > 1 || name == "node_modules" || name == "target"
 }
 
-/// Every `.md` file below `dir`, sorted; `links` is set when one of them is a symbolic link
-/// (the only way a single walk can list one file twice).
-fn walk_md<'a>(dir: &Path, links: &'a mut bool) -> impl Iterator<Item = PathBuf> + 'a {
+/// Every entry below `dir`, sorted by name, without the folders never worth walking into.
+fn walk(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> + use<> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -79,6 +78,12 @@ fn walk_md<'a>(dir: &Path, links: &'a mut bool) -> impl Iterator<Item = PathBuf>
                 || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
         })
         .filter_map(Result::ok)
+}
+
+/// Every `.md` file below `dir`, sorted; `links` is set when one of them is a symbolic link
+/// (the only way a single walk can list one file twice).
+fn walk_md<'a>(dir: &Path, links: &'a mut bool) -> impl Iterator<Item = PathBuf> + 'a {
+    walk(dir)
         .filter(|e| !e.file_type().is_dir() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| {
             *links |= e.path_is_symlink();
@@ -333,15 +338,7 @@ pub fn collect(paths: &[String], excludes: &[String], allow_empty: bool) -> anyh
         // One walk finds both the Markdown files and the books below the folder.
         let mut files = Vec::new();
         let mut books = Vec::new();
-        for e in walkdir::WalkDir::new(&path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
-            })
-            .filter_map(Result::ok)
-        {
+        for e in walk(&path) {
             if e.file_type().is_dir() {
                 continue;
             }
