@@ -12,6 +12,7 @@ use crate::compare::CompareOptions;
 use crate::encoding::RepairOptions;
 use crate::header::HeaderConfig;
 use crate::markdown::ParseOptions;
+use crate::policy::{Level, Levels};
 
 /// What to do with a build whose chapters have errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -140,6 +141,14 @@ pub struct Config {
     pub encoding_in_code: bool,
     /// Also repair inside raw HTML attribute values. Default `false`.
     pub encoding_in_html_attributes: bool,
+    /// Rule levels by rule id or name: `off`, `note`, `warning` or `error` (`[rules]`).
+    pub rules: BTreeMap<String, Level>,
+    /// Settings for the files some globs match (`[[overrides]]`), applied in order over the
+    /// rest of the table.
+    pub overrides: Vec<Override>,
+    /// The table as read, for [`Config::for_path`] to lay overrides over.
+    #[serde(skip)]
+    pub raw: serde_json::Map<String, serde_json::Value>,
     /// Keys we did not recognise (mdBook's own are filtered out by [`Config::unknown_keys`]).
     #[serde(flatten)]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -168,7 +177,148 @@ pub const KNOWN_KEYS: &[&str] = &[
     "encoding",
     "encoding-in-code",
     "encoding-in-html-attributes",
+    "rules",
+    "overrides",
 ];
+
+/// One `[[overrides]]` entry: globs and the settings for the files they match.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Override {
+    /// Globs over paths relative to the book's `src` (or to the folder of `polish.toml`);
+    /// `*` stays within a folder, `**` crosses folders.
+    pub files: Vec<String>,
+    /// Any other key of the table.
+    #[serde(flatten)]
+    pub settings: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The JSON Schema of the settings, as published in `schemas/polish.schema.json` for editors
+/// (a `#:schema` line at the top of `polish.toml`). Generated from this table so that it
+/// cannot drift from the keys the code reads: a test compares the file with it.
+pub fn json_schema() -> serde_json::Value {
+    use serde_json::json;
+    let words =
+        |what: &str| json!({"type": "array", "items": {"type": "string"}, "description": what});
+    let flag = |what: &str, default: bool| json!({"type": "boolean", "default": default, "description": what});
+    let levels = json!({"enum": ["off", "note", "warning", "warn", "error"]});
+    let rule_ids: Vec<&str> = crate::rules::RULES
+        .iter()
+        .flat_map(|r| [r.code, r.name])
+        .collect();
+    let mut props = serde_json::Map::new();
+    let mut add = |k: &str, v: serde_json::Value| {
+        props.insert(k.to_string(), v);
+    };
+    add(
+        "on-failure",
+        json!({"enum": ["warn", "error"], "default": "warn",
+        "description": "`error` makes `mdbook build` fail when a chapter has an error-level finding."}),
+    );
+    add(
+        "header",
+        flag("Render the metadata header (html output only).", true),
+    );
+    add(
+        "header-fields",
+        words("Front matter keys shown in the header, in this order."),
+    );
+    add(
+        "header-labels",
+        json!({"type": "object", "additionalProperties": {"type": "string"},
+        "description": "Labels by key, e.g. { audience = \"Written for\" }."}),
+    );
+    add(
+        "validate",
+        flag("Validate front matter against a JSON Schema.", true),
+    );
+    add(
+        "schema",
+        json!({"type": "string",
+        "description": "Path of your own JSON Schema, relative to the book root (or to this file's folder)."}),
+    );
+    add(
+        "require-front-matter",
+        json!({
+        "description": "Which chapters must have front matter: \"auto\" (when the schema has required keys), true, false, or globs (`!` excludes).",
+        "default": "auto",
+        "anyOf": [{"type": "boolean"}, {"const": "auto"}, {"type": "array", "items": {"type": "string"}}]}),
+    );
+    add(
+        "compare",
+        flag(
+            "Turn benefit/burden tables into comparison components (html output only).",
+            true,
+        ),
+    );
+    add(
+        "pro-words",
+        words("Extra words that name the favourable side of a comparison."),
+    );
+    add(
+        "con-words",
+        words("Extra words that name the unfavourable side of a comparison."),
+    );
+    add(
+        "pro-verdicts",
+        words("Extra favourable verdicts that open a header (Good, Do, Use)."),
+    );
+    add(
+        "con-verdicts",
+        words("Extra unfavourable verdicts that open a header (Bad, Avoid)."),
+    );
+    add(
+        "negation-words",
+        words("Extra negations: `X` beside `<negation> X` is a comparison."),
+    );
+    add(
+        "default-words",
+        flag(
+            "Keep the built-in word lists (English, Spanish, Portuguese, French, German).",
+            true,
+        ),
+    );
+    add(
+        "media",
+        flag(
+            "Render layout tables (text beside an image) as media rows.",
+            false,
+        ),
+    );
+    add("encoding", flag("Repair mojibake in the built book.", true));
+    add(
+        "encoding-in-code",
+        flag("Also repair inside code spans and code blocks.", false),
+    );
+    add(
+        "encoding-in-html-attributes",
+        flag("Also repair inside raw HTML attribute values.", false),
+    );
+    add(
+        "rules",
+        json!({"type": "object",
+        "description": "Rule levels by rule id or name: off, note, warning or error.",
+        "propertyNames": {"enum": rule_ids},
+        "additionalProperties": levels}),
+    );
+    let mut override_props = props.clone();
+    override_props.insert("files".into(), json!({"type": "array", "minItems": 1, "items": {"type": "string"},
+        "description": "Globs over paths relative to the book's src (or to this file's folder); `*` stays in a folder, `**` crosses folders."}));
+    props.insert(
+        "overrides".into(),
+        json!({"type": "array",
+        "description": "Settings for the files some globs match, applied in order over the rest.",
+        "items": {"type": "object", "required": ["files"], "additionalProperties": false,
+                  "properties": override_props}}),
+    );
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "mdbook-polish settings (polish.toml, or [preprocessor.polish] in book.toml)",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": props,
+    })
+}
 
 /// What a key takes, in words, for the one-sentence config error.
 fn expected_shape(key: &str) -> &'static str {
@@ -177,6 +327,12 @@ fn expected_shape(key: &str) -> &'static str {
         "header-fields" | "pro-words" | "con-words" | "pro-verdicts" | "con-verdicts"
         | "negation-words" => "a list of text, like `[\"summary\", \"tags\"]`",
         "header-labels" => "a table of text, like `{ audience = \"Who it is for\" }`",
+        "rules" => {
+            "a table of rule ids and levels, like `{ PL401 = \"off\", PL203 = \"warning\" }` (levels: off, note, warning, error)"
+        }
+        "overrides" => {
+            "a list of tables, each with `files` (a list of globs) and the settings for those files, like `[[overrides]]` / `files = [\"release-notes/**\"]` / `validate = false`"
+        }
         "schema" => "a path as text, like `\"frontmatter.schema.json\"`",
         "require-front-matter" => {
             "`true`, `false`, `\"auto\"` or a list of globs like `[\"guide/**\", \"!guide/drafts/**\"]`"
@@ -221,6 +377,9 @@ impl Default for Config {
             encoding: true,
             encoding_in_code: false,
             encoding_in_html_attributes: false,
+            rules: BTreeMap::new(),
+            overrides: Vec::new(),
+            raw: serde_json::Map::new(),
             other: BTreeMap::new(),
         }
     }
@@ -238,6 +397,36 @@ impl Config {
 
     /// Reads the table from its JSON form (mdBook hands config over as JSON too).
     pub fn from_json(v: serde_json::Value) -> anyhow::Result<Config> {
+        Self::from_json_in(v, "[preprocessor.polish]")
+    }
+
+    /// [`Config::from_json`] for a table read from `place` (`[preprocessor.polish]`, or a
+    /// `polish.toml`), which error messages name. Each `[[overrides]]` entry is checked here
+    /// too, laid over the rest, so a mistake in one is found when the file is read and not
+    /// when the first file it matches is checked.
+    pub fn from_json_in(v: serde_json::Value, place: &str) -> anyhow::Result<Config> {
+        let mut cfg = Self::parse_table(&v, place)?;
+        cfg.raw = match v {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        for (i, o) in cfg.overrides.iter().enumerate() {
+            let what = format!("{place} overrides[{i}] (files {:?})", o.files);
+            if o.files.is_empty() {
+                anyhow::bail!("{what} has no globs in `files`, so it would apply to nothing");
+            }
+            for g in &o.files {
+                globset::Glob::new(g).map_err(|e| anyhow::anyhow!("{what}: invalid glob: {e}"))?;
+            }
+            if o.settings.contains_key("overrides") {
+                anyhow::bail!("{what} holds `overrides`; overrides do not nest");
+            }
+            Self::parse_table(&serde_json::Value::Object(cfg.merged(&[i])), &what)?;
+        }
+        Ok(cfg)
+    }
+
+    fn parse_table(v: &serde_json::Value, place: &str) -> anyhow::Result<Config> {
         serde_json::from_value(v.clone()).map_err(|e| {
             // serde names neither the key nor what it wanted in words (`data did not match
             // any variant of untagged enum`): find the key that fails on its own and say
@@ -249,15 +438,86 @@ impl Config {
                         && serde_json::from_value::<Config>(one).is_err()
                 })
             });
+            // A bad level names its rule: `rules.PL401` must be ..., not `"loud"`.
+            if let Some((key, value)) = culprit
+                .filter(|(k, _)| k.as_str() == "rules")
+                .and_then(|(_, v)| v.as_object())
+                .and_then(|rules| {
+                    rules.iter().find(|(_, l)| serde_json::from_value::<Level>((*l).clone()).is_err())
+                })
+            {
+                return anyhow::anyhow!(
+                    "`rules.{key}` in {place} must be `\"off\"`, `\"note\"`, `\"warning\"` or `\"error\"`, not {}",
+                    found_shape(value)
+                );
+            }
             match culprit {
                 Some((key, value)) => anyhow::anyhow!(
-                    "`{key}` in [preprocessor.polish] must be {}, not {}",
+                    "`{key}` in {place} must be {}, not {}",
                     expected_shape(key),
                     found_shape(value)
                 ),
-                None => anyhow::anyhow!("invalid [preprocessor.polish] in book.toml: {e}"),
+                None => anyhow::anyhow!("invalid {place}: {e}"),
             }
         })
+    }
+
+    /// The table with the overrides `which` (indices, in order) laid over it: their keys
+    /// replace the table's, except `rules`, whose entries are added to the table's.
+    fn merged(&self, which: &[usize]) -> serde_json::Map<String, serde_json::Value> {
+        let mut table = self.raw.clone();
+        table.remove("overrides");
+        for o in which.iter().filter_map(|&i| self.overrides.get(i)) {
+            for (k, v) in &o.settings {
+                match (k.as_str(), table.get_mut(k), v) {
+                    (
+                        "rules",
+                        Some(serde_json::Value::Object(base)),
+                        serde_json::Value::Object(add),
+                    ) => {
+                        base.extend(add.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                    _ => {
+                        table.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    /// The settings for the files `which` overrides match (see [`Config::overrides_for`]).
+    pub fn with_overrides(&self, which: &[usize]) -> anyhow::Result<Config> {
+        if which.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut cfg =
+            Self::parse_table(&serde_json::Value::Object(self.merged(which)), "overrides")?;
+        cfg.raw = self.merged(which);
+        Ok(cfg)
+    }
+
+    /// The indices of the overrides whose globs match `rel` (a path relative to the book's
+    /// `src` or to the folder of `polish.toml`).
+    pub fn overrides_for(&self, rel: &str) -> Vec<usize> {
+        self.overrides
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| {
+                o.files.iter().any(|g| {
+                    globset::GlobBuilder::new(g)
+                        .literal_separator(true)
+                        .build()
+                        .is_ok_and(|g| g.compile_matcher().is_match(rel))
+                })
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The rule levels of `[rules]`, and a warning for each key that is no rule.
+    pub fn levels(&self) -> (Levels, Vec<String>) {
+        Levels::from_table(&self.rules)
     }
 
     /// Warnings about keys that are neither ours nor mdBook's, with a suggestion.
@@ -269,7 +529,7 @@ impl Config {
                 let hint = crate::frontmatter::suggest::closest(k, KNOWN_KEYS.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                format!("unknown key `{k}` in [preprocessor.polish] is ignored{hint}")
+                format!("unknown key `{k}` is ignored{hint}")
             })
             .collect()
     }
@@ -330,6 +590,92 @@ pub fn parse_options(cfg: &mdbook_preprocessor::config::Config) -> ParseOptions 
 
 #[cfg(test)]
 mod tests {
+    /// The published schema is the generated one (`UPDATE_SCHEMA=1 cargo test --lib config`
+    /// rewrites it), it names every key the code reads, and it accepts a full example and
+    /// rejects a typo and a bad level, as an editor would.
+    #[test]
+    fn published_config_schema_is_current_and_complete() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/polish.schema.json");
+        let want = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "schemas/polish.schema.json is stale: run UPDATE_SCHEMA=1 cargo test --lib config"
+        );
+        let schema = json_schema();
+        let props = schema["properties"].as_object().unwrap();
+        for k in KNOWN_KEYS {
+            assert!(props.contains_key(*k), "{k} is not in the config schema");
+        }
+        assert_eq!(props.len(), KNOWN_KEYS.len());
+        let v = jsonschema::validator_for(&schema).unwrap();
+        let good: serde_json::Value = toml::from_str(
+            "on-failure = \"error\"\nrequire-front-matter = [\"!index.md\"]\n[rules]\nPL401 = \"off\"\nmojibake = \"warn\"\n[[overrides]]\nfiles = [\"notes/**\"]\nvalidate = false\nrules = { PL106 = \"off\" }\n",
+        )
+        .unwrap();
+        assert!(v.is_valid(&good));
+        // And the code reads the same text the same way.
+        let cfg = Config::from_json(good).unwrap();
+        assert_eq!(cfg.overrides_for("notes/a/b.md"), [0]);
+        assert!(cfg.overrides_for("guide/a.md").is_empty());
+        for bad in [
+            "on-falure = \"error\"",
+            "[rules]\nPL401 = \"loud\"",
+            "[rules]\nPL999 = \"off\"",
+            "[[overrides]]\nvalidate = false",
+        ] {
+            let value: serde_json::Value = toml::from_str(bad).unwrap();
+            assert!(!v.is_valid(&value), "{bad}");
+        }
+    }
+
+    #[test]
+    fn overrides_lay_over_the_table_in_order_and_merge_rules() {
+        let cfg = Config::from_json(serde_json::json!({
+            "validate": true, "rules": {"PL401": "off", "PL303": "note"},
+            "overrides": [
+                {"files": ["notes/**"], "validate": false, "rules": {"PL303": "error"}},
+                {"files": ["notes/old/*.md"], "encoding": false}
+            ]
+        }))
+        .unwrap();
+        let which = cfg.overrides_for("notes/old/a.md");
+        assert_eq!(which, [0, 1]);
+        let eff = cfg.with_overrides(&which).unwrap();
+        assert!(!eff.validate && !eff.encoding);
+        let (levels, _) = eff.levels();
+        assert_eq!(levels.get("PL401"), Some(Level::Off));
+        assert_eq!(levels.get("PL303"), Some(Level::Error));
+        // `*` stays within a folder.
+        assert_eq!(cfg.overrides_for("notes/old/deeper/a.md"), [0]);
+        // Mistakes in an override are found when the table is read.
+        let e = Config::from_json(
+            serde_json::json!({"overrides": [{"files": ["a"], "validate": "no"}]}),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("overrides[0]") && e.contains("`validate`"),
+            "{e}"
+        );
+        let e =
+            Config::from_json(serde_json::json!({"overrides": [{"files": [], "validate": false}]}))
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("no globs"), "{e}");
+        let e = Config::from_json(serde_json::json!({"rules": {"PL401": "loud"}}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`rules.PL401`") && e.contains("not the text `\"loud\"`"),
+            "{e}"
+        );
+    }
+
     /// A wrong type for any key is one sentence naming the key and what it takes.
     #[test]
     fn wrong_types_are_one_plain_sentence() {

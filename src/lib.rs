@@ -25,6 +25,7 @@ pub mod header;
 pub mod include;
 pub mod markdown;
 pub mod pipeline;
+pub mod policy;
 pub mod preprocessor;
 pub mod report;
 pub mod rules;

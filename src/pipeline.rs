@@ -15,6 +15,7 @@ use crate::frontmatter::{self, Limits, Node, schema::Schema};
 use crate::header::{self, HeaderConfig};
 use crate::markdown::pulldown_cmark::{Event, Tag};
 use crate::markdown::{Edit, OffsetMap, ParseOptions, apply_edits};
+use crate::policy::{Levels, Suppressions};
 
 /// Rule: a chapter that must have front matter has none.
 pub const MISSING_FRONT_MATTER: &str = "PL106";
@@ -34,6 +35,8 @@ pub struct Settings {
     pub compare: Option<CompareOptions>,
     /// mdBook's parser flags.
     pub parse: ParseOptions,
+    /// Rule levels (`[rules]`).
+    pub levels: Levels,
     /// Only the findings are wanted (`check`): every job still runs its checks, but no header
     /// or comparison HTML is built and [`ChapterResult::content`] stays `None`.
     pub diagnostics_only: bool,
@@ -205,6 +208,13 @@ fn process_inner(
 
     out.diagnostics
         .extend(later.into_iter().map(|d| map_back(d, &map)));
+    // What the author said about these findings, in comments of the source they wrote, and
+    // what the team said in `[rules]`.
+    let (mut suppressions, bad) = Suppressions::parse(src, settings.parse);
+    suppressions.apply(&mut out.diagnostics, src);
+    out.diagnostics.extend(bad);
+    out.diagnostics.extend(suppressions.unused());
+    settings.levels.apply(&mut out.diagnostics);
     // Position order, so every driver reports a chapter's findings the same way.
     out.diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))

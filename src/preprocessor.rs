@@ -20,7 +20,7 @@ use crate::header;
 use crate::pipeline::{self, ChapterInput};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
 use crate::timings::Laps;
-use crate::workspace::{self, add_duplicate_guids, settings_for};
+use crate::workspace::{self, add_duplicate_guids};
 
 /// The mdBook version this binary was built against.
 pub const BUILT_FOR: &str = mdbook_preprocessor::MDBOOK_VERSION;
@@ -103,9 +103,19 @@ pub struct Outcome {
 /// Runs polish over a whole book without printing.
 pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Book, Outcome)> {
     let cfg = Config::from_book_config(&ctx.config)?;
-    let settings = settings_for(&cfg, &ctx.config, &ctx.root)?;
+    // The book as a scope, like `check` sees it, so that overrides and rule levels resolve
+    // the same way in both.
+    let scope = [workspace::BookCtx {
+        root: ctx.root.clone(),
+        config: cfg.clone(),
+        book_config: ctx.config.clone(),
+        config_file: ctx.root.join("book.toml"),
+        is_book: true,
+    }];
+    let mut profiles = workspace::Profiles::new(|_: &mut pipeline::Settings| {});
+    let base = profiles.index(&scope, Some(0), "")?;
     let mut outcome = Outcome {
-        warnings: workspace::config_warnings(&cfg, &settings),
+        warnings: workspace::scope_warnings(&scope[0], &profiles.list[base].settings),
         ..Outcome::default()
     };
     let html = ctx.renderer == "html";
@@ -121,27 +131,37 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     // parallel. Three passes keep everything in book order whatever the scheduling: take each
     // chapter's text out (in `for_each_chapter_mut` order), process the list in parallel
     // (`collect` keeps its order), then walk the book in the same order to put results back.
-    let mut jobs: Vec<(PathBuf, String)> = Vec::new();
+    let mut jobs: Vec<(PathBuf, String, usize)> = Vec::new();
+    let mut failed = None;
     book.for_each_chapter_mut(|ch| {
         if let Some(source_path) = &ch.source_path {
-            jobs.push((source_path.clone(), std::mem::take(&mut ch.content)));
+            let rel = source_path.to_string_lossy().replace('\\', "/");
+            match profiles.index(&scope, Some(0), &rel) {
+                Ok(p) => jobs.push((source_path.clone(), std::mem::take(&mut ch.content), p)),
+                Err(e) => failed = Some(e),
+            }
         }
     });
+    if let Some(e) = failed {
+        return Err(e);
+    }
     let results: Vec<Done> = jobs
         .into_par_iter()
-        .map(|(source_path, content)| {
+        .map(|(source_path, content, p)| {
             let rel = source_path.to_string_lossy().replace('\\', "/");
             let prefix = header::id_prefix(&rel);
+            let workspace::Profile { config, settings } = &profiles.list[p];
             let input = ChapterInput {
                 source: &content,
                 id_prefix: &prefix,
                 html,
-                require_front_matter: cfg
+                require_front_matter: config
                     .require_front_matter
                     .applies_to(&rel, settings.schema_requires_keys()),
             };
-            let result = pipeline::process(input, &settings);
+            let result = pipeline::process(input, settings);
             Done::new(
+                p,
                 display_path(&src_dir, &source_path),
                 content,
                 result,
@@ -151,6 +171,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         })
         .collect();
     let mut guids: Vec<(usize, Node)> = Vec::new();
+    let mut of: Vec<usize> = Vec::new();
     // Findings in included files, by file: several chapters may include one snippet, and its
     // findings are reported once.
     let mut included: std::collections::BTreeMap<PathBuf, (String, Vec<Diagnostic>)> =
@@ -181,6 +202,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         if let Some(g) = done.guid {
             guids.push((outcome.files.len(), g));
         }
+        of.push(done.profile);
         outcome.files.push(FileReport {
             path: done.path,
             source,
@@ -188,6 +210,10 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         });
     });
     add_duplicate_guids(&mut outcome.files, &guids);
+    // The cross-file findings get the chapter's rule levels too.
+    for (f, p) in outcome.files.iter_mut().zip(&of) {
+        profiles.list[*p].settings.levels.apply(&mut f.diagnostics);
+    }
     for (file, (text, mut diagnostics)) in included {
         let source = SparseSource::for_report(&text, &mut diagnostics, None);
         outcome.files.push(FileReport {
@@ -211,6 +237,8 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
 /// its findings and the `guid` are on (a cross-file duplicate-guid finding, found after every
 /// chapter is done, points at the guid), with spans moved to match.
 struct Done {
+    /// The chapter's settings (an index into the run's profiles).
+    profile: usize,
     path: String,
     /// What goes back into the book.
     content: String,
@@ -228,6 +256,7 @@ impl Done {
     /// `source` is the chapter as mdBook handed it over (links expanded); `source_path`, its
     /// file under `src_root`.
     fn new(
+        profile: usize,
         path: String,
         source: String,
         mut result: pipeline::ChapterResult,
@@ -276,6 +305,7 @@ impl Done {
             None => source,
         };
         Done {
+            profile,
             path,
             content,
             report_source,

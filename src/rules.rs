@@ -26,6 +26,16 @@ pub const RULES: &[Rule] = &[
         title: "a source file could not be read",
     },
     Rule {
+        code: "PL003",
+        name: "unused-suppression",
+        title: "a suppression comment suppressed nothing",
+    },
+    Rule {
+        code: "PL004",
+        name: "unknown-rule-in-suppression",
+        title: "a suppression comment names a rule that does not exist",
+    },
+    Rule {
         code: "PL101",
         name: "bad-closing-fence",
         title: "the closing fence is not exactly `---` or `...`",

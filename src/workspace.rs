@@ -22,15 +22,23 @@ use crate::frontmatter::schema::Schema;
 use crate::pipeline::Settings;
 use crate::report::FileReport;
 
-/// A book found among the PATHs.
+/// A book found among the PATHs, or a folder whose `polish.toml` holds the settings of the
+/// Markdown below it that is in no book.
 pub struct BookCtx {
-    /// Its root folder.
+    /// Its root folder (the book's, or the one holding `polish.toml`).
     pub root: PathBuf,
-    /// `[preprocessor.polish]`.
+    /// `[preprocessor.polish]`, or the whole `polish.toml`.
     pub config: Config,
-    /// The whole `book.toml`.
+    /// The whole `book.toml` (mdBook's defaults for a `polish.toml`).
     pub book_config: mdbook_preprocessor::config::Config,
+    /// The file the settings were read from, for messages.
+    pub config_file: PathBuf,
+    /// Whether this is an mdBook (its chapters can `{{#include}}` other files).
+    pub is_book: bool,
 }
+
+/// The names a configuration file outside a book may have, in the order they are looked for.
+pub const CONFIG_FILES: [&str; 2] = ["polish.toml", ".polish.toml"];
 
 /// One file to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,17 +49,26 @@ pub struct Target {
     pub path: PathBuf,
     /// Path relative to the book's `src` (or the folder given), for `require-front-matter` globs.
     pub rel: String,
-    /// Index into [`Inputs::books`] when the file is a chapter of a book.
+    /// Index into [`Inputs::books`] when the file is a chapter of a book or under a
+    /// `polish.toml`.
     pub book: Option<usize>,
 }
 
 /// Everything the PATHs named.
 #[derive(Default)]
 pub struct Inputs {
-    /// Books, in argument order.
+    /// Books, in argument order, and the `polish.toml` folders found for files in no book.
     pub books: Vec<BookCtx>,
     /// Files, sorted by displayed path, without duplicates.
     pub targets: Vec<Target>,
+}
+
+impl Inputs {
+    /// Whether `t` is a chapter of an mdBook (not a file under a `polish.toml`).
+    pub fn in_book(&self, t: &Target) -> bool {
+        t.book
+            .is_some_and(|i| self.books.get(i).is_some_and(|b| b.is_book))
+    }
 }
 
 fn display(p: &Path) -> String {
@@ -157,8 +174,12 @@ fn is_summary(p: &Path) -> bool {
 struct Collector {
     inputs: Inputs,
     exclude: GlobSet,
-    /// Canonical root and canonical `src` of each book in `inputs.books`.
-    roots: Vec<(PathBuf, PathBuf)>,
+    /// Canonical root and canonical `src` of each book in `inputs.books` (no `src` for a
+    /// `polish.toml` folder).
+    roots: Vec<(PathBuf, Option<PathBuf>)>,
+    /// For each folder looked at: the `polish.toml` at or above it (index into
+    /// `inputs.books`), found once per folder.
+    config_dirs: HashMap<PathBuf, Option<usize>>,
     links: bool,
     /// For each folder a named file or glob match is in: its canonical path (a glob over a
     /// large tree must not cost a `canonicalize` and a walk up per file).
@@ -190,8 +211,7 @@ impl Collector {
             None => p.clone(),
         };
         let d = display(&p);
-        self.file(p, &abs, d);
-        Ok(())
+        self.file(p, &abs, d)
     }
 
     fn push(&mut self, t: Target) {
@@ -203,14 +223,18 @@ impl Collector {
 
     /// The index of the book at `root` (canonical), loading it the first time.
     fn book(&mut self, root: &Path, shown: &Path) -> anyhow::Result<usize> {
-        if let Some(i) = self.roots.iter().position(|(r, _)| r == root) {
+        if let Some(i) = self
+            .roots
+            .iter()
+            .position(|(r, src)| r == root && src.is_some())
+        {
             return Ok(i);
         }
         let mut book = load_book(root)?;
         book.root = shown.to_path_buf();
         let src = root.join(&book.book_config.book.src);
         let src = std::fs::canonicalize(&src).unwrap_or(src);
-        self.roots.push((root.to_path_buf(), src));
+        self.roots.push((root.to_path_buf(), Some(src)));
         self.inputs.books.push(book);
         Ok(self.inputs.books.len() - 1)
     }
@@ -234,19 +258,33 @@ impl Collector {
     }
 
     /// One Markdown file: with the settings of the book whose `src` holds it (`abs` is its
-    /// canonical path, or a path under a canonical folder), else with the defaults.
-    fn file(&mut self, p: PathBuf, abs: &Path, loose_rel: String) {
+    /// canonical path, or a path under a canonical folder), else with those of the nearest
+    /// `polish.toml` above it, else with the defaults.
+    fn file(&mut self, p: PathBuf, abs: &Path, loose_rel: String) -> anyhow::Result<()> {
         if is_summary(&p) {
-            return;
+            return Ok(());
         }
-        let owner = self
-            .roots
-            .iter()
-            .position(|(_, src)| abs.starts_with(src))
-            .map(|i| (i, abs.strip_prefix(&self.roots[i].1).map(display)));
+        let owner = self.roots.iter().enumerate().find_map(|(i, (_, src))| {
+            let rel = abs.strip_prefix(src.as_ref()?).ok()?;
+            Some((i, display(rel)))
+        });
         let (book, rel) = match owner {
-            Some((i, Ok(rel))) => (Some(i), rel),
-            _ => (None, loose_rel),
+            Some((i, rel)) => (Some(i), rel),
+            None => match abs
+                .parent()
+                .map(|d| self.config_above(d))
+                .transpose()?
+                .flatten()
+            {
+                Some(i) => {
+                    let rel = abs
+                        .strip_prefix(&self.roots[i].0)
+                        .map(display)
+                        .unwrap_or(loose_rel);
+                    (Some(i), rel)
+                }
+                None => (None, loose_rel),
+            },
         };
         self.push(Target {
             display: display(&p),
@@ -254,6 +292,35 @@ impl Collector {
             rel,
             book,
         });
+        Ok(())
+    }
+
+    /// The `polish.toml` (or `.polish.toml`) in `dir` (canonical) or the nearest folder above
+    /// it, loaded once. The walk stops at the top of a git work tree, as [`book_above`] does.
+    fn config_above(&mut self, dir: &Path) -> anyhow::Result<Option<usize>> {
+        let mut visited = Vec::new();
+        let mut found = None;
+        for d in dir.ancestors() {
+            if let Some(known) = self.config_dirs.get(d) {
+                found = *known;
+                break;
+            }
+            visited.push(d.to_path_buf());
+            if let Some(file) = CONFIG_FILES.iter().map(|n| d.join(n)).find(|f| f.is_file()) {
+                let ctx = load_config_file(&file)?;
+                self.roots.push((d.to_path_buf(), None));
+                self.inputs.books.push(ctx);
+                found = Some(self.inputs.books.len() - 1);
+                break;
+            }
+            if d.join(".git").exists() {
+                break;
+            }
+        }
+        for d in visited {
+            self.config_dirs.insert(d, found);
+        }
+        Ok(found)
     }
 }
 
@@ -274,6 +341,7 @@ pub fn collect(paths: &[String], excludes: &[String], allow_empty: bool) -> anyh
         inputs: Inputs::default(),
         exclude: globset(excludes)?,
         roots: Vec::new(),
+        config_dirs: HashMap::new(),
         links: false,
         folders: HashMap::new(),
     };
@@ -363,7 +431,7 @@ pub fn collect(paths: &[String], excludes: &[String], allow_empty: bool) -> anyh
                     .roots
                     .iter()
                     .position(|(r, _)| std::fs::canonicalize(b).is_ok_and(|cb| &cb == r))?;
-                Some(c.roots[i].1.clone())
+                c.roots[i].1.clone()
             })
             .collect();
         for p in files {
@@ -377,7 +445,7 @@ pub fn collect(paths: &[String], excludes: &[String], allow_empty: bool) -> anyh
                 .strip_prefix(&path)
                 .map(display)
                 .unwrap_or_else(|_| display(&p));
-            c.file(p, &abs, rel);
+            c.file(p, &abs, rel)?;
         }
     }
     let Collector {
@@ -427,11 +495,30 @@ pub fn load_book(root: &Path) -> anyhow::Result<BookCtx> {
     let mut book_config = mdbook_preprocessor::config::Config::from_disk(&toml_path)
         .with_context(|| format!("could not read {}", toml_path.display()))?;
     book_config.update_from_env()?;
-    let config = Config::from_book_config(&book_config)?;
+    let config = Config::from_book_config(&book_config)
+        .with_context(|| format!("in {}", toml_path.display()))?;
     Ok(BookCtx {
         root: root.to_path_buf(),
         config,
         book_config,
+        config_file: toml_path,
+        is_book: true,
+    })
+}
+
+/// Reads a `polish.toml`: the keys of `[preprocessor.polish]`, at the top level.
+pub fn load_config_file(path: &Path) -> anyhow::Result<BookCtx> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read {}", path.display()))?;
+    let value: serde_json::Value = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{} is not valid TOML: {e}", path.display()))?;
+    let config = Config::from_json_in(value, &display(path))?;
+    Ok(BookCtx {
+        root: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        config,
+        book_config: Default::default(),
+        config_file: path.to_path_buf(),
+        is_book: false,
     })
 }
 
@@ -489,6 +576,102 @@ pub fn config_warnings(cfg: &Config, settings: &Settings) -> Vec<String> {
     out
 }
 
+/// The settings one checked file gets: its scope's configuration with the overrides that match
+/// it laid over, and what the jobs run with (rule levels included).
+#[derive(Clone)]
+pub struct Profile {
+    /// The configuration in force.
+    pub config: Config,
+    /// What the pipeline runs with.
+    pub settings: Settings,
+}
+
+/// The profiles of a run, built once per distinct (scope, matching overrides): a book of 5,000
+/// chapters with two overrides loads its schema at most three times.
+pub struct Profiles<F> {
+    /// Every profile built so far.
+    pub list: Vec<Profile>,
+    index: HashMap<(Option<usize>, Vec<usize>), usize>,
+    /// What the driver changes in every profile's settings (`check`: findings only; a schema
+    /// given on the command line).
+    tweak: F,
+}
+
+impl<F: Fn(&mut Settings)> Profiles<F> {
+    /// No profiles yet; `tweak` is applied to each one built.
+    pub fn new(tweak: F) -> Self {
+        Profiles {
+            list: Vec::new(),
+            index: HashMap::new(),
+            tweak,
+        }
+    }
+
+    /// The index of the profile for a file at `rel` in the scope `book` (an index into
+    /// `books`; `None` for the defaults), building it the first time.
+    pub fn index(
+        &mut self,
+        books: &[BookCtx],
+        book: Option<usize>,
+        rel: &str,
+    ) -> anyhow::Result<usize> {
+        let scope = book.and_then(|i| books.get(i));
+        let matched = scope.map_or_else(Vec::new, |b| b.config.overrides_for(rel));
+        let key = (book, matched);
+        if let Some(&i) = self.index.get(&key) {
+            return Ok(i);
+        }
+        let profile = match scope {
+            Some(b) => {
+                let config = b
+                    .config
+                    .with_overrides(&key.1)
+                    .with_context(|| format!("in {}", b.config_file.display()))?;
+                let settings = settings_for(&config, &b.book_config, &b.root)
+                    .with_context(|| format!("in {}", b.config_file.display()))?;
+                Profile { config, settings }
+            }
+            None => {
+                let config = Config::default();
+                let settings = settings_for(&config, &Default::default(), Path::new("."))?;
+                Profile { config, settings }
+            }
+        };
+        let mut profile = profile;
+        (self.tweak)(&mut profile.settings);
+        self.list.push(profile);
+        self.index.insert(key, self.list.len() - 1);
+        Ok(self.list.len() - 1)
+    }
+}
+
+/// Every warning about a scope's settings, each naming the file they are in: unknown keys
+/// (also inside overrides), `[rules]` keys that are no rule, and `header-fields` the schema
+/// does not describe.
+pub fn scope_warnings(b: &BookCtx, settings: &Settings) -> Vec<String> {
+    let mut out = config_warnings(&b.config, settings);
+    out.extend(b.config.levels().1);
+    for (i, o) in b.config.overrides.iter().enumerate() {
+        for k in o.settings.keys() {
+            if !config::KNOWN_KEYS.contains(&k.as_str()) {
+                let hint =
+                    crate::frontmatter::suggest::closest(k, config::KNOWN_KEYS.iter().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                out.push(format!(
+                    "unknown key `{k}` in overrides[{i}] is ignored{hint}"
+                ));
+            }
+        }
+    }
+    let place = if b.is_book {
+        format!("{} [preprocessor.polish]", b.config_file.display())
+    } else {
+        b.config_file.display().to_string()
+    };
+    out.into_iter().map(|w| format!("{place}: {w}")).collect()
+}
+
 /// Rule: the same guid in two chapters.
 pub const DUPLICATE_GUID: &str = "PL210";
 /// Rule: the book's stylesheet is missing or older than the binary.
@@ -522,6 +705,7 @@ pub fn settings_for(
         header: cfg.header_config(),
         compare: cfg.compare_options(parse),
         parse,
+        levels: cfg.levels().0,
         diagnostics_only: false,
     })
 }

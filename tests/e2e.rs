@@ -252,3 +252,55 @@ fn included_text_is_reported_where_it_was_written_and_fixed_there() {
     let stderr = build();
     assert!(!stderr.contains("PL401"), "nothing left to clear: {stderr}");
 }
+
+/// Rule levels, per-path overrides and suppression comments in a book, through the real
+/// mdBook: mdBook accepts the nested tables, a level decides whether the build fails, an
+/// override turns a rule off for its files, and a suppressed finding is not printed while the
+/// text is still repaired.
+#[test]
+fn rule_levels_overrides_and_suppressions_in_a_real_build() {
+    let build = |extra: &str, chapter: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        write_book(
+            dir.path(),
+            &format!("on-failure = \"error\"\nrequire-front-matter = false\n{extra}"),
+        );
+        std::fs::write(dir.path().join("src/intro.md"), chapter).unwrap();
+        let out = Command::new(mdbook())
+            .arg("build")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let html = std::fs::read_to_string(dir.path().join("book/intro.html")).unwrap_or_default();
+        (out.status.success(), stderr, html)
+    };
+    let broken = "# T\n\nItâ€™s here.\n";
+    // A warning by default: the build passes.
+    let (ok, stderr, _) = build("", broken);
+    assert!(ok && stderr.contains("PL401"), "{stderr}");
+    // Raised to an error: it fails.
+    let levels = "[preprocessor.polish.rules]\nPL401 = \"error\"\n";
+    let (ok, stderr, _) = build(levels, broken);
+    assert!(!ok && stderr.contains("error[PL401]"), "{stderr}");
+    // The same, with an override that turns it off for this chapter: passes, still repaired.
+    let (ok, stderr, html) = build(
+        &format!(
+            "{levels}[[preprocessor.polish.overrides]]\nfiles = [\"intro.md\"]\nrules = {{ mojibake = \"off\" }}\n"
+        ),
+        broken,
+    );
+    assert!(ok && !stderr.contains("PL401"), "{stderr}");
+    assert!(html.contains("It’s here."), "{html}");
+    // A suppression comment: passes, nothing printed, still repaired; a stale one is a note.
+    let (ok, stderr, html) = build(
+        levels,
+        "# T\n\n<!-- polish-disable-next-line PL401 -->\nItâ€™s here.\n\n<!-- polish-disable-next-line PL303 -->\nplain\n",
+    );
+    assert!(ok && !stderr.contains("PL401"), "{stderr}");
+    assert!(html.contains("It’s here."), "{html}");
+    assert!(
+        stderr.contains("note[PL003]") && stderr.contains("src/intro.md:6:1"),
+        "{stderr}"
+    );
+}

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cli::ReportArgs;
-use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
@@ -18,8 +17,8 @@ use crate::include;
 use crate::pipeline::{self, ChapterInput, Settings};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
 use crate::timings::Laps;
-use crate::workspace::{self, Target};
-use crate::workspace::{add_duplicate_guids, settings_for};
+use crate::workspace::add_duplicate_guids;
+use crate::workspace::{self, Profile, Profiles, Target};
 
 /// Rule: a file that is not UTF-8 text.
 pub const NOT_UTF8: &str = "PL001";
@@ -123,8 +122,9 @@ struct Checked {
     includes: Vec<std::path::PathBuf>,
 }
 
-/// Checks one file. `require` says whether it must have front matter.
-fn check_file(t: &Target, settings: &Settings, require: bool) -> Checked {
+/// Checks one file. `require` says whether it must have front matter; `in_book`, whether it
+/// is an mdBook chapter (whose `{{#include}}`s are checked too).
+fn check_file(t: &Target, settings: &Settings, require: bool, in_book: bool) -> Checked {
     let source = match read_source(&t.path) {
         Ok(s) => s,
         Err(bad) => {
@@ -150,11 +150,12 @@ fn check_file(t: &Target, settings: &Settings, require: bool) -> Checked {
     let mut result = pipeline::process(input, settings);
     // What the build puts into this chapter with `{{#include}}` is checked too, so that every
     // finding the build prints can be found and fixed from the command line.
-    let includes = match t.book {
-        Some(_) => include::included_files(&t.path, &source, settings.parse, &mut |p| {
+    let includes = if in_book {
+        include::included_files(&t.path, &source, settings.parse, &mut |p| {
             std::fs::read_to_string(p).ok()
-        }),
-        None => Vec::new(),
+        })
+    } else {
+        Vec::new()
     };
     let mut guid = result.front_matter.and_then(|fm| fm.get("guid").cloned());
     // The report keeps only the lines its findings and the guid are on (a shared guid, PL210,
@@ -233,65 +234,67 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         )),
         None => None,
     };
-    let loose_cfg = Config::default();
-    let mut loose = settings_for(&loose_cfg, &Default::default(), std::path::Path::new("."))?;
-    let mut per_book = Vec::new();
-    for b in &inputs.books {
-        let mut s = settings_for(&b.config, &b.book_config, &b.root)?;
-        for w in workspace::config_warnings(&b.config, &s) {
-            eprintln!(
-                "mdbook-polish: warning: {}: {w}",
-                b.root.join("book.toml").display()
-            );
-        }
+    let mut profiles = Profiles::new(|s: &mut Settings| {
         s.diagnostics_only = true;
         if override_schema.is_some() {
             s.schema.clone_from(&override_schema);
         }
-        per_book.push(s);
+    });
+    for (i, b) in inputs.books.iter().enumerate() {
+        let base = profiles.index(&inputs.books, Some(i), "")?;
+        for w in workspace::scope_warnings(b, &profiles.list[base].settings) {
+            eprintln!("mdbook-polish: warning: {w}");
+        }
     }
-    if override_schema.is_some() {
-        loose.schema.clone_from(&override_schema);
-    }
-    loose.diagnostics_only = true;
+    // Each file's settings: its scope's, with the overrides that match it. Resolved before
+    // the parallel part, which only reads them.
+    let of: Vec<usize> = inputs
+        .targets
+        .iter()
+        .map(|t| profiles.index(&inputs.books, t.book, &t.rel))
+        .collect::<anyhow::Result<_>>()?;
 
     // Files are independent until the cross-file rules: check them in parallel. `collect`
     // keeps the targets' (sorted) order, so the report does not depend on scheduling.
     let checked: Vec<Checked> = inputs
         .targets
         .par_iter()
-        .map(|t| {
-            let (settings, cfg) = match t.book {
-                Some(i) => (&per_book[i], &inputs.books[i].config),
-                None => (&loose, &loose_cfg),
-            };
-            let require = cfg
+        .zip(&of)
+        .map(|(t, &p)| {
+            let Profile {
+                config, settings, ..
+            } = &profiles.list[p];
+            let require = config
                 .require_front_matter
                 .applies_to(&t.rel, settings.schema_requires_keys());
-            check_file(t, settings, require)
+            check_file(t, settings, require, inputs.in_book(t))
         })
         .collect();
     let snippets = included_targets(&inputs.targets, &checked);
     // An included file is not a chapter: no front matter is required of it or validated in
     // it (the build never sees front matter there); repairs and table notes apply as in the
     // chapter that includes it.
-    let snippet_settings: Vec<Settings> = per_book
+    let mut of_snippets = Vec::with_capacity(snippets.len());
+    for t in &snippets {
+        of_snippets.push(profiles.index(&inputs.books, t.book, &t.rel)?);
+    }
+    let snippet_settings: Vec<Settings> = profiles
+        .list
         .iter()
-        .map(|s| Settings {
+        .map(|p| Settings {
             schema: None,
-            ..s.clone()
+            ..p.settings.clone()
         })
         .collect();
     let mut checked = checked;
     checked.extend(
         snippets
             .par_iter()
-            .map(|t| {
-                let settings = t.book.map_or(&loose, |i| &snippet_settings[i]);
-                check_file(t, settings, false)
-            })
+            .zip(&of_snippets)
+            .map(|(t, &p)| check_file(t, &snippet_settings[p], false, false))
             .collect::<Vec<_>>(),
     );
+    let of: Vec<usize> = of.into_iter().chain(of_snippets).collect();
     laps.lap("checked");
     let mut files = Vec::with_capacity(checked.len());
     let mut guids = Vec::new();
@@ -302,7 +305,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         files.push(c.report);
     }
     add_duplicate_guids(&mut files, &guids);
-    for f in &mut files {
+    for (f, p) in files.iter_mut().zip(&of) {
+        // The cross-file findings get the file's rule levels too.
+        profiles.list[*p].settings.levels.apply(&mut f.diagnostics);
         f.sort();
     }
     let checked = files.len();

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use crate::cli::check::{included_targets, read_source};
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::encoding;
 use crate::include;
 use crate::report::{self, FileReport, Format};
@@ -107,7 +107,8 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// Runs `fix`.
 pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
     let inputs = workspace::collect(&args.paths, &args.exclude, args.allow_empty)?;
-    let loose = Config::default();
+    // Each file's settings: its book's or `polish.toml`'s, with the overrides that match it.
+    let mut profiles = workspace::Profiles::new(|_: &mut crate::pipeline::Settings| {});
     let mut changed = 0usize;
     let mut failed = 0usize;
     let mut reports = Vec::new();
@@ -118,13 +119,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
     let mut done: Vec<Target> = Vec::new();
     while !round.is_empty() {
         for t in &round {
-            let (cfg, parse) = match t.book {
-                Some(i) => (
-                    &inputs.books[i].config,
-                    config::parse_options(&inputs.books[i].book_config),
-                ),
-                None => (&loose, Default::default()),
-            };
+            let p = profiles.index(&inputs.books, t.book, &t.rel)?;
+            let (cfg, parse) = (&profiles.list[p].config, profiles.list[p].settings.parse);
             let source = match read_source(&t.path) {
                 Ok(s) => s,
                 Err(bad) => {
@@ -139,11 +135,12 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
                     continue;
                 }
             };
-            includes.push(match t.book {
-                Some(_) => include::included_files(&t.path, &source, parse, &mut |p| {
+            includes.push(if inputs.in_book(t) {
+                include::included_files(&t.path, &source, parse, &mut |p| {
                     std::fs::read_to_string(p).ok()
-                }),
-                None => Vec::new(),
+                })
+            } else {
+                Vec::new()
             });
             let (outcome, mut report) = fix_source(&source, cfg, parse);
             report.path = t.display.clone();
