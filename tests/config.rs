@@ -199,3 +199,23 @@ fn suppression_comments_silence_findings_and_report_stale_ones() {
         ]
     );
 }
+
+/// This repository's own guide checks clean with its own settings, notes included: its
+/// deliberate mojibake is marked with a suppression comment, so a new user building it sees
+/// no warning.
+#[test]
+fn the_guide_checks_clean_with_its_own_config() {
+    let out = polish()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "book", "--deny", "note", "--color", "never"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{stderr}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr.contains("0 errors, 0 warnings, 0 notes"), "{stderr}");
+}
