@@ -76,6 +76,13 @@ apt_install() { # what package...
     fi
 }
 
+# xmllint (libxml2-utils), which validates the JUnit report against Jenkins' schema.
+ensure_xmllint() {
+    if ! command -v xmllint >/dev/null 2>&1; then
+        apt_install "xmllint (libxml2-utils)" libxml2-utils
+    fi
+}
+
 # Node.js >= 18 with npm, and Chromium, for the browser checks.
 ensure_browser_prereqs() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -152,6 +152,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// JUnit XML, for CI servers' test reports (Jenkins, GitLab, Azure DevOps...).
+    Junit,
+    /// GitLab Code Quality (a Code Climate JSON array).
+    Gitlab,
 }
 
 /// Counts by severity.
@@ -233,14 +237,178 @@ fn resolve(files: &[FileReport]) -> Vec<Resolved<'_>> {
     out
 }
 
-/// Renders every finding in `format`.
+/// Renders every finding in `format`; findings below `error` pass in a JUnit report.
 pub fn render(format: Format, files: &[FileReport], color: bool) -> String {
+    render_with_deny(format, files, color, Severity::Error)
+}
+
+/// [`render`], where `deny` is the lowest severity a JUnit report counts as a failed test (what
+/// `check --deny` makes exit 1, so the test report and the exit code agree).
+pub fn render_with_deny(
+    format: Format,
+    files: &[FileReport],
+    color: bool,
+    deny: Severity,
+) -> String {
     match format {
         Format::Human => human(files, color),
         Format::Github => github(files),
         Format::Json => json_report(files).to_string() + "\n",
         Format::Sarif => serde_json::to_string_pretty(&sarif(files)).unwrap_or_default() + "\n",
+        Format::Junit => junit(files, deny),
+        Format::Gitlab => serde_json::to_string_pretty(&gitlab(files)).unwrap_or_default() + "\n",
     }
+}
+
+/// Text for an XML attribute or element: the five entities escaped, and the characters XML
+/// 1.0 cannot hold at all (controls other than tab and line breaks) shown as `U+XXXX`.
+fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
+                let _ = write!(out, "U+{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML valid against Jenkins' JUnit schema (junit-4.xsd, which GitLab's and Azure's
+/// readers also take: `testsuites` > `testsuite` > `testcase` > `failure`; a test validates
+/// against it with `xmllint`). Each checked file is a test suite; each finding a test case, failed
+/// when at or above `deny`, passed with its text in `system-out` otherwise; a file without
+/// findings is one passed test case, so the report counts every file checked.
+pub fn junit(files: &[FileReport], deny: Severity) -> String {
+    let resolved = resolve(files);
+    let mut by_file: std::collections::HashMap<*const FileReport, Vec<&Resolved<'_>>> =
+        std::collections::HashMap::new();
+    for r in &resolved {
+        by_file
+            .entry(std::ptr::from_ref(r.file))
+            .or_default()
+            .push(r);
+    }
+    let mut suites = String::new();
+    let (mut total, mut failed) = (0usize, 0usize);
+    for f in files {
+        let found = by_file.get(&std::ptr::from_ref(f));
+        let path = xml_text(&f.path);
+        let mut cases = String::new();
+        let (mut tests, mut failures) = (0usize, 0usize);
+        match found {
+            None => {
+                tests = 1;
+                let _ = writeln!(
+                    cases,
+                    "    <testcase classname=\"{path}\" name=\"no findings\" file=\"{path}\" time=\"0\"/>"
+                );
+            }
+            Some(list) => {
+                for r in list {
+                    tests += 1;
+                    let name = xml_text(&format!(
+                        "{} {} at {}:{}",
+                        r.d.code,
+                        rules::name(r.d.code),
+                        r.line,
+                        r.col
+                    ));
+                    let mut body = format!(
+                        "{}:{}:{}: {}[{}]: {}",
+                        f.path, r.line, r.col, r.d.severity, r.d.code, r.d.message
+                    );
+                    if let Some(h) = &r.d.help {
+                        body.push_str("\nhelp: ");
+                        body.push_str(h);
+                    }
+                    let _ = writeln!(
+                        cases,
+                        "    <testcase classname=\"{path}\" name=\"{name}\" file=\"{path}\" time=\"0\">"
+                    );
+                    if r.d.severity >= deny {
+                        failures += 1;
+                        let _ = writeln!(
+                            cases,
+                            "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                            xml_text(&r.d.message),
+                            r.d.severity,
+                            xml_text(&body)
+                        );
+                    } else {
+                        let _ =
+                            writeln!(cases, "      <system-out>{}</system-out>", xml_text(&body));
+                    }
+                    cases.push_str("    </testcase>\n");
+                }
+            }
+        }
+        total += tests;
+        failed += failures;
+        let _ = write!(
+            suites,
+            "  <testsuite name=\"{path}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"0\">\n{cases}  </testsuite>\n"
+        );
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mdbook-polish check\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" time=\"0\">\n{suites}</testsuites>\n"
+    )
+}
+
+/// GitLab Code Quality: one issue per finding. The fingerprint, which GitLab uses to tell new
+/// findings from old ones between a branch and its target, is a digest of the file, the rule,
+/// the text the finding is about and how many identical ones came before it in the file, not
+/// of line numbers or wording, so a finding does not look new when lines above it move or a
+/// new version words its message differently.
+pub fn gitlab(files: &[FileReport]) -> Value {
+    use sha2::Digest as _;
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let issues: Vec<Value> = resolve(files)
+        .iter()
+        .map(|r| {
+            let text = r
+                .file
+                .source
+                .get(r.d.span.clone())
+                .unwrap_or_default()
+                .trim();
+            let key = format!("{}\u{0}{}\u{0}{}", r.file.path, r.d.code, text);
+            let n = seen.entry(key.clone()).or_default();
+            *n += 1;
+            let digest = sha2::Sha256::digest(format!("{key}\u{0}{n}").as_bytes());
+            let fingerprint: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+            let mut description = format!("{}: {}", r.d.code, r.d.message);
+            if let Some(h) = &r.d.help {
+                description.push_str(" (");
+                description.push_str(h);
+                description.push(')');
+            }
+            json!({
+                "type": "issue",
+                "check_name": r.d.code,
+                "description": description,
+                "categories": ["Style"],
+                "fingerprint": fingerprint,
+                "severity": match r.d.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Note => "info",
+                },
+                "location": {
+                    "path": r.file.path,
+                    "lines": {"begin": r.line, "end": r.end_line},
+                },
+            })
+        })
+        .collect();
+    Value::Array(issues)
 }
 
 fn level(s: Severity) -> Level<'static> {
@@ -537,6 +705,136 @@ fn uri_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two files with findings (one has hostile text for XML) and a clean one.
+    fn formats_sample() -> Vec<FileReport> {
+        let a = "---\nlocale: en_us\n---\nbad \u{1}<b>&\"x\"\n";
+        let at = |pat: &str| a.find(pat).unwrap();
+        vec![
+            FileReport {
+                path: "docs/a&b.md".into(),
+                source: a.into(),
+                diagnostics: vec![
+                    Diagnostic::error("PL202", at("en_us")..at("en_us") + 5, "not `en_us` <x>")
+                        .with_help("did you mean `en-us`?"),
+                    Diagnostic::warning("PL401", at("bad")..at("bad") + 3, "odd \u{1} & <b>"),
+                ],
+            },
+            FileReport {
+                path: "docs/clean.md".into(),
+                source: "# ok\n".into(),
+                diagnostics: vec![],
+            },
+        ]
+    }
+
+    /// The JUnit report parses as XML, has the element and attribute shape Jenkins' and
+    /// GitLab's readers take, counts agree at every level, and `deny` decides what fails.
+    #[test]
+    fn junit_is_well_formed_counts_agree_and_deny_decides_failures() {
+        for (deny, want_failures) in [(Severity::Error, 1), (Severity::Warning, 2)] {
+            let xml = junit(&formats_sample(), deny);
+            let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+            let root = doc.root_element();
+            assert_eq!(root.tag_name().name(), "testsuites");
+            let count = |n: roxmltree::Node<'_, '_>, a: &str| -> usize {
+                n.attribute(a)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(usize::MAX)
+            };
+            let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+            assert_eq!(suites.len(), 2);
+            let (mut tests, mut failures) = (0, 0);
+            for suite in &suites {
+                assert_eq!(suite.tag_name().name(), "testsuite");
+                for a in ["name", "tests", "failures", "errors", "skipped", "time"] {
+                    assert!(suite.has_attribute(a), "{a} on {suite:?}");
+                }
+                let cases: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
+                assert!(cases.iter().all(|c| c.tag_name().name() == "testcase"
+                    && c.has_attribute("name")
+                    && c.has_attribute("classname")));
+                let failed = cases
+                    .iter()
+                    .filter(|c| c.children().any(|k| k.tag_name().name() == "failure"))
+                    .count();
+                assert_eq!(count(*suite, "tests"), cases.len());
+                assert_eq!(count(*suite, "failures"), failed);
+                tests += cases.len();
+                failures += failed;
+            }
+            assert_eq!(
+                (count(root, "tests"), count(root, "failures")),
+                (3, failures)
+            );
+            assert_eq!((tests, failures), (3, want_failures));
+            // Text survives escaping; the control character is named, not dropped or raw.
+            assert_eq!(suites[0].attribute("name"), Some("docs/a&b.md"));
+            let failure = doc
+                .descendants()
+                .find(|n| n.tag_name().name() == "failure")
+                .unwrap();
+            assert_eq!(failure.attribute("message"), Some("not `en_us` <x>"));
+            assert!(
+                failure
+                    .text()
+                    .unwrap()
+                    .contains("docs/a&b.md:2:9: error[PL202]")
+            );
+            assert!(
+                failure
+                    .text()
+                    .unwrap()
+                    .contains("help: did you mean `en-us`?")
+            );
+            assert!(xml.contains("U+0001") && !xml.contains('\u{1}'));
+            assert_eq!(suites[1].children().filter(|n| n.is_element()).count(), 1);
+        }
+    }
+
+    /// GitLab Code Quality: the fields GitLab requires, severities it knows, and fingerprints
+    /// that are unique, stable when lines move, and new when the text changes.
+    #[test]
+    fn gitlab_issues_have_stable_unique_fingerprints() {
+        let issues = gitlab(&formats_sample());
+        let list = issues.as_array().unwrap();
+        assert_eq!(list.len(), 2);
+        for i in list {
+            for k in ["description", "check_name", "fingerprint", "severity"] {
+                assert!(i[k].is_string(), "{k}: {i}");
+            }
+            assert!(
+                ["info", "minor", "major", "critical", "blocker"]
+                    .contains(&i["severity"].as_str().unwrap())
+            );
+            assert!(i["location"]["path"].is_string() && i["location"]["lines"]["begin"].is_u64());
+        }
+        assert_eq!(list[0]["location"]["lines"]["begin"], 2);
+        let fp = |files: &[FileReport]| -> Vec<String> {
+            gitlab(files)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let before = fp(&formats_sample());
+        assert_ne!(before[0], before[1]);
+        // Two lines inserted above: same fingerprints.
+        let mut moved = formats_sample();
+        moved[0].source = format!("\n\n{}", moved[0].source);
+        for d in &mut moved[0].diagnostics {
+            d.span = d.span.start + 2..d.span.end + 2;
+        }
+        assert_eq!(fp(&moved), before);
+        // Two identical findings get two fingerprints.
+        let mut twice = formats_sample();
+        let d = twice[0].diagnostics[1].clone();
+        twice[0].diagnostics.push(d);
+        let fps = fp(&twice);
+        assert_eq!(fps.len(), 3);
+        assert_ne!(fps[1], fps[2]);
+    }
 
     #[test]
     fn sparse_source_keeps_positions_of_what_it_points_at() {

@@ -761,3 +761,145 @@ mod no_false_green {
             .success();
     }
 }
+
+/// `--output-file` writes the machine report and prints the human one: one CI run feeds both a
+/// test report and the log. The JUnit failures follow `--deny`, like the exit code.
+#[test]
+fn output_file_writes_the_machine_report_and_prints_for_people() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "d/a.md",
+        "---\nsummary: ok\nlocale: en_us\n---\n# A\n\nItâ€™s\n",
+    );
+    write(dir.path(), "d/b.md", GOOD);
+    let out = polish()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "d",
+            "--format",
+            "junit",
+            "--output-file",
+            "report.xml",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("d/a.md:3:9"),
+        "human report on stdout: {stdout}"
+    );
+    let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuites name=\"mdbook-polish check\" tests=\"3\" failures=\"1\""),
+        "{xml}"
+    );
+    // With --deny warning the mojibake warning fails too, in the report as in the exit code.
+    let out = polish()
+        .current_dir(dir.path())
+        .args(["check", "d", "--format", "junit", "--deny", "warning"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("failures=\"2\""));
+    // GitLab Code Quality to a file; nothing but the report in it.
+    polish()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "d",
+            "--format",
+            "gitlab",
+            "--output-file",
+            "gl.json",
+        ])
+        .assert()
+        .code(1);
+    let gl: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("gl.json")).unwrap())
+            .unwrap();
+    assert_eq!(gl.as_array().map(Vec::len), Some(2), "{gl}");
+    // An unwritable report file is a clear error, exit 2.
+    polish()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "d",
+            "--format",
+            "json",
+            "--output-file",
+            "no/such/dir/r.json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "could not write the report to no/such/dir/r.json",
+        ));
+}
+
+/// Jenkins' JUnit schema, from the `junit-report` crate's package (a dev-dependency, so Cargo
+/// has fetched it): located with `cargo metadata`, never copied into this repository.
+fn jenkins_junit_xsd() -> std::path::PathBuf {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+    let manifest = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "junit-report")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("junit-report is a dev-dependency");
+    Path::new(manifest)
+        .with_file_name("tests")
+        .join("JUnit.xsd")
+}
+
+/// The JUnit report validates against the schema Jenkins reads, with `xmllint` (libxml2-utils,
+/// which scripts/test installs on Debian), on a tree with a clean file, findings of every
+/// severity and text that XML must escape.
+#[test]
+fn junit_report_validates_against_jenkins_schema() {
+    let xsd = jenkins_junit_xsd();
+    assert!(xsd.is_file(), "{} is missing", xsd.display());
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "d/a <&> \"b\".md",
+        "---\nsummary: ok\nlocale: en_us\ntilte: x\n---\n# A\n\nItâ€™s <b>&amp;</b>\n\n<!-- polish-disable-next-line PL303 -->\nplain\n",
+    );
+    write(dir.path(), "d/clean.md", GOOD);
+    for deny in ["error", "note"] {
+        let out = polish()
+            .current_dir(dir.path())
+            .args(["check", "d", "--format", "junit", "--deny", deny])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let report = dir.path().join("report.xml");
+        std::fs::write(&report, &out.stdout).unwrap();
+        let lint = std::process::Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&xsd)
+            .arg(&report)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("xmllint is needed (Debian: apt-get install libxml2-utils; scripts/test installs it): {e}")
+            });
+        assert!(
+            lint.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&lint.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::cli::ReportArgs;
@@ -40,6 +41,10 @@ pub struct CheckArgs {
     /// Validate against this JSON Schema instead of the book's or the embedded one.
     #[arg(long)]
     pub schema: Option<PathBuf>,
+    /// Write the report in `--format` to FILE, and print the human report for people (one run
+    /// for both a CI server's report and the log).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Report options.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -313,13 +318,18 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let checked = files.len();
     let counts = Counts::of(&files);
     laps.lap("cross-file rules");
-    write_report(&report::render(
-        args.report.format,
-        &files,
-        args.report.color.enabled(),
-    ))?;
+    let color = args.report.color.enabled();
+    let machine = report::render_with_deny(args.report.format, &files, color, args.report.deny);
+    match &args.output_file {
+        Some(path) => {
+            std::fs::write(path, &machine)
+                .with_context(|| format!("could not write the report to {}", path.display()))?;
+            write_report(&report::render(Format::Human, &files, color))?;
+        }
+        None => write_report(&machine)?,
+    }
     laps.lap("written");
-    if args.report.format == Format::Human {
+    if args.report.format == Format::Human || args.output_file.is_some() {
         eprintln!(
             "mdbook-polish: checked {checked} file(s): {}",
             counts.sentence()
