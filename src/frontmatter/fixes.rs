@@ -31,7 +31,7 @@ use std::ops::Range;
 
 use super::schema::{Remedy, Schema};
 use super::yaml::resolve_plain;
-use super::{Block, Limits, Node, Value, extract};
+use super::{Block, Entry, Limits, Node, Value, extract};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{Edit, apply_edits};
 
@@ -87,11 +87,7 @@ pub fn fixes(src: &str, settings: &FixSettings<'_>) -> Vec<Fix> {
         if worse_yaml(&text, &next, settings) {
             return done;
         }
-        // Back to front: `compose` reads `done` as already applied to `text`, which a fix of
-        // this round is not; one placed after the fix being added cannot disturb its mapping.
-        for f in round.into_iter().rev() {
-            compose(&mut done, &text, f);
-        }
+        done = compose(done, &text, round);
         text = next;
     }
     // Still changing: whatever is going on, it is not a case for fixes made without asking.
@@ -359,6 +355,8 @@ fn quote_values(text: &str, block: &Block, error: &Diagnostic, limits: &Limits) 
         else {
             return Vec::new();
         };
+        let mut entries = std::collections::HashMap::new();
+        collect_entries(&root, &mut entries);
         // Where each candidate's key and quoted value are in `new`.
         let mut shift = 0usize;
         let mut good = Vec::new();
@@ -366,8 +364,9 @@ fn quote_values(text: &str, block: &Block, error: &Diagnostic, limits: &Limits) 
             let key = c.key.start + shift..c.key.end + shift;
             let value = c.value.start + shift..c.value.start + shift + e.replacement.len();
             shift += e.replacement.len() - c.value.len();
-            let reads_back = entry_at(&root, &key).is_some_and(|entry| {
-                trim_end(&new, entry.value.span.clone()) == value
+            let reads_back = entries.get(&key.start).is_some_and(|entry| {
+                entry.key.span == key
+                    && trim_end(&new, entry.value.span.clone()) == value
                     && entry.value.as_str() == Some(&text[c.value.clone()])
             });
             good.push(reads_back);
@@ -392,87 +391,90 @@ fn quote_values(text: &str, block: &Block, error: &Diagnostic, limits: &Limits) 
     Vec::new()
 }
 
-/// The mapping entry (anywhere in the tree) whose key is exactly at `span`. The tree's depth
-/// is bounded by [`Limits`], so the recursion is too.
-fn entry_at<'a>(node: &'a Node, span: &Range<usize>) -> Option<&'a super::Entry> {
-    if node.span.end < span.start || node.span.start > span.end {
-        return None;
-    }
+/// Every mapping entry of the tree, by where its key starts. The tree's depth is bounded by
+/// [`Limits`], so the recursion is too.
+fn collect_entries<'a>(node: &'a Node, out: &mut std::collections::HashMap<usize, &'a Entry>) {
     match &node.value {
-        Value::Map(entries) => entries.iter().find_map(|e| {
-            if e.key.span == *span {
-                Some(e)
-            } else {
-                entry_at(&e.value, span)
+        Value::Map(entries) => {
+            for e in entries {
+                out.insert(e.key.span.start, e);
+                collect_entries(&e.value, out);
             }
-        }),
-        Value::Seq(items) => items.iter().find_map(|n| entry_at(n, span)),
-        _ => None,
+        }
+        Value::Seq(items) => items.iter().for_each(|n| collect_entries(n, out)),
+        _ => {}
     }
 }
 
-/// Adds `new` (an edit on `text`, which is the source with `done` applied) to `done`, as an
-/// edit on the source. An edit that rewrites what an earlier one wrote merges with it.
-fn compose(done: &mut Vec<Fix>, text: &str, new: Fix) {
+/// `done` (edits on the source) followed by `round` (sorted, disjoint edits on `text`, which
+/// is the source with `done` applied), as edits on the source: one sweep over both lists.
+/// A new edit that rewrites what earlier ones wrote merges with them into one edit, under
+/// the first one's rule.
+fn compose(done: Vec<Fix>, text: &str, round: Vec<Fix>) -> Vec<Fix> {
     let growth = |f: &Fix| f.edit.replacement.len() as isize - f.edit.range.len() as isize;
-    // Where each earlier fix's replacement is in `text`.
-    let mut places: Vec<Range<usize>> = Vec::with_capacity(done.len());
-    let mut delta = 0isize;
-    for f in done.iter() {
-        let start = (f.edit.range.start as isize + delta) as usize;
-        places.push(start..start + f.edit.replacement.len());
-        delta += growth(f);
-    }
-    // A `text` offset outside every replacement, back in the source: minus the growth of
-    // the fixes that end at or before it.
-    let to_source = |p: usize| -> usize {
-        let before: isize = done
-            .iter()
-            .zip(&places)
-            .filter(|(_, at)| at.end <= p)
-            .map(|(f, _)| growth(f))
-            .sum();
-        (p as isize - before) as usize
+    // Where an earlier fix's replacement is in `text`, given the growth of those before it.
+    let place = |f: &Fix, before: isize| {
+        let start = (f.edit.range.start as isize + before) as usize;
+        start..start + f.edit.replacement.len()
     };
-    let r = new.edit.range.clone();
-    let touching: Vec<usize> = (0..done.len())
-        .filter(|&i| places[i].start < r.end && r.start < places[i].end)
-        .collect();
-    let (Some(&first), Some(&last)) = (touching.first(), touching.last()) else {
-        let range = to_source(r.start)..to_source(r.end);
-        let at = done.partition_point(|f| f.edit.range.start < range.start);
-        done.insert(
-            at,
-            Fix {
-                edit: Edit::replace(range, new.edit.replacement),
+    let back = |p: usize, before: isize| (p as isize - before) as usize;
+    let mut out = Vec::with_capacity(done.len() + round.len());
+    let mut old = done.into_iter().peekable();
+    // The growth of the earlier fixes already passed.
+    let mut passed = 0isize;
+    for new in round {
+        let r = new.edit.range.clone();
+        while let Some(f) = old.next_if(|f| place(f, passed).end <= r.start) {
+            passed += growth(&f);
+            out.push(f);
+        }
+        let before_merge = passed;
+        let mut merged: Vec<(Fix, Range<usize>)> = Vec::new();
+        while let Some(f) = old.next_if(|f| {
+            let at = place(f, passed);
+            at.start < r.end && r.start < at.end
+        }) {
+            let at = place(&f, passed);
+            passed += growth(&f);
+            merged.push((f, at));
+        }
+        let (Some((first, first_at)), Some((last, last_at))) = (merged.first(), merged.last())
+        else {
+            out.push(Fix {
+                edit: Edit::replace(
+                    back(r.start, before_merge)..back(r.end, before_merge),
+                    new.edit.replacement,
+                ),
                 ..new
-            },
-        );
-        return;
-    };
-    // Merge: the union of the new edit and the replacements it overlaps (consecutive, as
-    // `done` is sorted), in `text` and in the source; the replacement is `text` over that
-    // union with the new edit applied.
-    let cur = r.start.min(places[first].start)..r.end.max(places[last].end);
-    let range = to_source(cur.start)..to_source(cur.end);
-    let mut replacement = String::new();
-    replacement.push_str(text.get(cur.start..r.start).unwrap_or_default());
-    replacement.push_str(&new.edit.replacement);
-    replacement.push_str(text.get(r.end..cur.end).unwrap_or_default());
-    let rule = done[first].rule;
-    let mut description: Vec<String> = done[first..=last]
-        .iter()
-        .map(|f| f.description.clone())
-        .collect();
-    description.push(format!("{} ({})", new.description, new.rule));
-    done.splice(
-        first..=last,
-        [Fix {
-            rule,
-            edit: Edit::replace(range, replacement),
+            });
+            continue;
+        };
+        // Ends outside every earlier replacement map back by the growth before them.
+        let (start, source_start) = if r.start < first_at.start {
+            (r.start, back(r.start, before_merge))
+        } else {
+            (first_at.start, first.edit.range.start)
+        };
+        let (end, source_end) = if r.end > last_at.end {
+            (r.end, back(r.end, passed))
+        } else {
+            (last_at.end, last.edit.range.end)
+        };
+        let mut replacement = String::new();
+        replacement.push_str(text.get(start..r.start).unwrap_or_default());
+        replacement.push_str(&new.edit.replacement);
+        replacement.push_str(text.get(r.end..end).unwrap_or_default());
+        let mut description: Vec<String> =
+            merged.iter().map(|(f, _)| f.description.clone()).collect();
+        description.push(format!("{} ({})", new.description, new.rule));
+        out.push(Fix {
+            rule: first.rule,
+            edit: Edit::replace(source_start..source_end, replacement),
             description: description.join(", then "),
-        }],
-    );
+        });
+    }
+    out.extend(old);
+    out
 }
 
 #[cfg(test)]
