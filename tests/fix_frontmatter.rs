@@ -246,6 +246,32 @@ fn an_unknown_rule_is_a_usage_error_with_a_suggestion() {
 }
 
 #[test]
+fn a_broken_schema_stops_schema_fixes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    book(dir.path(), "");
+    write(dir.path(), "book/team.schema.json", "{ \"type\": \n");
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "book"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("team.schema.json:2"));
+    assert_eq!(read(dir.path(), "book/src/intro.md"), INTRO);
+    // No schema fix asked for: no schema loaded, and the rest is fixed.
+    polish()
+        .current_dir(dir.path())
+        .args(["fix", "book", "--only", "PL401,PL110"])
+        .assert()
+        .success();
+    assert_eq!(
+        read(dir.path(), "book/src/intro.md"),
+        INTRO
+            .replace("Tip: start with the tour", "\"Tip: start with the tour\"")
+            .replace("Letâ€™s", "Let’s")
+    );
+}
+
+#[test]
 fn validation_off_means_no_schema_fixes() {
     let dir = tempfile::tempdir().unwrap();
     book(dir.path(), "validate = false\n");

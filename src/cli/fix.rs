@@ -246,13 +246,22 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// Runs `fix`.
 pub fn run(args: &FixArgs) -> anyhow::Result<ExitCode> {
     let inputs = workspace::collect(&args.paths, &args.exclude, args.allow_empty)?;
-    let loose = settings_for(&Config::default(), &Default::default(), Path::new("."))?;
+    let only = (!args.only.is_empty()).then_some(args.only.as_slice());
+    // Without a schema fix to make, no schema is loaded: `fix --only PL401` works on a book
+    // whose schema is broken, as the repair always did.
+    let schema_fixes =
+        only.is_none_or(|o| o.iter().any(|r| matches!(*r, "PL201" | "PL202" | "PL203")));
+    let settings = |cfg: &Config, book: &_, root: &Path| {
+        let mut cfg = cfg.clone();
+        cfg.validate &= schema_fixes;
+        settings_for(&cfg, book, root)
+    };
+    let loose = settings(&Config::default(), &Default::default(), Path::new("."))?;
     let per_book = inputs
         .books
         .iter()
-        .map(|b| settings_for(&b.config, &b.book_config, &b.root))
+        .map(|b| settings(&b.config, &b.book_config, &b.root))
         .collect::<anyhow::Result<Vec<Settings>>>()?;
-    let only = (!args.only.is_empty()).then_some(args.only.as_slice());
     // The first round holds the chapters (and files) named; later rounds hold what they
     // include, which is not a chapter: no front matter there.
     let mut chapters = true;
