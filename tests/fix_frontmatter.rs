@@ -356,6 +356,8 @@ fn line() -> impl Strategy<Value = String> {
         "# a comment: with colon",
         "meta: {a: b}",
         "colour: red",
+        "summary: Letâ€™s start: here",
+        "kind: tutorÃ¯al",
     ])
     .prop_map(str::to_string)
 }
