@@ -16,7 +16,7 @@
 //!   key's value.
 //!
 //! The decisions are not made here: the schema's own findings carry them
-//! ([`Remedy`](super::schema::Remedy), computed where the help line is), and the YAML fix
+//! ([`super::schema::Remedy`], computed where the help line is), and the YAML fix
 //! starts from the parser's error. This module turns them into edits on the parser's spans
 //! and never re-serialises YAML, so comments, quoting, line endings and a BOM stay as written.
 //!
