@@ -337,6 +337,12 @@ impl Suppressions {
         });
     }
 
+    /// Whether a finding of `code` starting on `line` is covered (without marking anything
+    /// used): `fix` leaves text alone that the author said to leave.
+    pub fn covers(&self, code: &str, line: usize) -> bool {
+        self.directives.iter().any(|d| d.covers(code, line))
+    }
+
     /// Whether the file has no suppression comments.
     pub fn is_empty(&self) -> bool {
         self.directives.is_empty()

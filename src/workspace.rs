@@ -595,6 +595,8 @@ pub struct Profiles<F> {
     /// What the driver changes in every profile's settings (`check`: findings only; a schema
     /// given on the command line).
     tweak: F,
+    /// Load no schema (a driver that needs none must not fail on a broken one).
+    no_schema: bool,
 }
 
 impl<F: Fn(&mut Settings)> Profiles<F> {
@@ -604,7 +606,15 @@ impl<F: Fn(&mut Settings)> Profiles<F> {
             list: Vec::new(),
             index: HashMap::new(),
             tweak,
+            no_schema: false,
         }
+    }
+
+    /// Profiles that never load a schema: validation is off in all of them.
+    #[must_use]
+    pub fn without_schema(mut self) -> Self {
+        self.no_schema = true;
+        self
     }
 
     /// The index of the profile for a file at `rel` in the scope `book` (an index into
@@ -623,16 +633,18 @@ impl<F: Fn(&mut Settings)> Profiles<F> {
         }
         let profile = match scope {
             Some(b) => {
-                let config = b
+                let mut config = b
                     .config
                     .with_overrides(&key.1)
                     .with_context(|| format!("in {}", b.config_file.display()))?;
+                config.validate &= !self.no_schema;
                 let settings = settings_for(&config, &b.book_config, &b.root)
                     .with_context(|| format!("in {}", b.config_file.display()))?;
                 Profile { config, settings }
             }
             None => {
-                let config = Config::default();
+                let mut config = Config::default();
+                config.validate &= !self.no_schema;
                 let settings = settings_for(&config, &Default::default(), Path::new("."))?;
                 Profile { config, settings }
             }

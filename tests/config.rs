@@ -219,3 +219,28 @@ fn the_guide_checks_clean_with_its_own_config() {
     );
     assert!(stderr.contains("0 errors, 0 warnings, 0 notes"), "{stderr}");
 }
+
+/// `fix` leaves text a suppression comment covers as written (a page that shows mojibake on
+/// purpose), and fixes the rest.
+#[test]
+fn fix_leaves_suppressed_text_alone() {
+    let dir = repo();
+    let root = dir.path();
+    let src = "# A\n\n<!-- polish-disable-next-line PL401 -->\nItâ€™s kept.\n\nItâ€™s fixed.\n";
+    write(root, "a.md", src);
+    polish()
+        .current_dir(root)
+        .args(["fix", "a.md"])
+        .assert()
+        .success();
+    let after = std::fs::read_to_string(root.join("a.md")).unwrap();
+    assert_eq!(after, src.replace("Itâ€™s fixed.", "It’s fixed."));
+    // Nothing left to report, and a second run changes nothing.
+    let (code, list) = findings(root, "a.md");
+    assert_eq!((code, list.len()), (0, 0), "{list:?}");
+    polish()
+        .current_dir(root)
+        .args(["fix", "a.md", "--check"])
+        .assert()
+        .success();
+}

@@ -41,7 +41,7 @@ pub enum Command {
     },
     /// Check front matter, tables and encoding in an mdBook, a folder or files (for CI).
     Check(check::CheckArgs),
-    /// Repair mojibake in source files in place.
+    /// Repair mojibake and make the safe front matter fixes in source files, in place.
     Fix(fix::FixArgs),
     /// Print a file (or stdin) with mojibake repaired, same line structure. Markdown-aware like
     /// `fix` (code spans, code blocks and HTML attribute values are left alone).

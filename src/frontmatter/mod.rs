@@ -1,10 +1,12 @@
 //! Front matter: the YAML block at byte 0 of a chapter.
 //!
 //! Owns finding the block ([`split`]), parsing it into a tree with a byte span on every node
-//! ([`yaml`]), and validating it ([`schema`], with hints from [`suggest`]). Rule codes: `PL10x`
-//! fences, `PL11x` YAML, `PL20x` schema (each module documents its own). Everything here
-//! reports problems as [`Diagnostic`]s; nothing here returns `Err` for bad user content.
+//! ([`yaml`]), validating it ([`schema`], with hints from [`suggest`]), and the fixes that are
+//! certain enough to make without asking ([`fixes`]). Rule codes: `PL10x` fences, `PL11x`
+//! YAML, `PL20x` schema (each module documents its own). Everything here reports problems as
+//! [`Diagnostic`]s; nothing here returns `Err` for bad user content.
 
+pub mod fixes;
 pub mod infer;
 pub mod schema;
 pub mod split;

@@ -64,6 +64,24 @@ pub struct SchemaError {
     pub message: String,
 }
 
+/// The edit a finding's help line describes, when it is certain enough to make without
+/// asking (`mdbook-polish fix`, an editor's code action). It applies at the finding's span.
+/// Only the cases below are offered, each only when the did-you-mean is
+/// [`unambiguous`](super::suggest::unambiguous); `frontmatter::fixes` turns them into edits
+/// that keep the author's quoting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// PL203: rename the key to this one (the mapping has no such key yet, and no other
+    /// unknown key of the mapping would be renamed to it).
+    RenameKey(String),
+    /// PL202: replace the text value with this allowed one (a list holding the value does
+    /// not already hold this one).
+    ReplaceText(String),
+    /// PL201: a YAML 1.1 boolean spelling (`yes`, `No`, `ON`, `off`), unquoted, where the
+    /// schema's type is boolean and not text: write this boolean.
+    Boolean(bool),
+}
+
 /// A compiled schema.
 #[derive(Clone)]
 pub struct Schema {
@@ -190,6 +208,19 @@ impl Schema {
 
     /// Validates `root` (parsed from `src`). Spans point into `src`.
     pub fn validate(&self, root: &Node, src: &str) -> Vec<Diagnostic> {
+        self.validate_with_remedies(root, src)
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect()
+    }
+
+    /// [`Schema::validate`], with the certain edit that resolves each finding, where there is
+    /// one (see [`Remedy`]). The findings are the same, in the same order.
+    pub fn validate_with_remedies(
+        &self,
+        root: &Node,
+        src: &str,
+    ) -> Vec<(Diagnostic, Option<Remedy>)> {
         // An empty block is "no fields", not "a null document".
         let instance = match root.value {
             Value::Null => Json::Object(serde_json::Map::new()),
@@ -199,7 +230,7 @@ impl Schema {
         // Most chapters are valid: `is_valid` stops at the first failure and builds no error
         // values, so the explaining pass below only runs for a chapter that has findings.
         if self.validator.is_valid(&instance) {
-            return near_misses;
+            return near_misses.into_iter().map(|d| (d, None)).collect();
         }
         let mut found: Vec<Finding> = Vec::new();
         for error in self.validator.iter_errors(&instance) {
@@ -239,7 +270,7 @@ impl Schema {
                 _ => ("value", f.diagnostic.span.clone(), String::new()),
             };
             if seen.insert(key) {
-                out.push(f.diagnostic);
+                out.push((f.diagnostic, f.remedy));
             }
         }
         for (owner, names, mut d) in missing {
@@ -262,10 +293,10 @@ impl Schema {
                 let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
                 d.span = first_line(src, &(start..src.len()));
             }
-            out.push(d);
+            out.push((d, None));
         }
-        out.extend(near_misses);
-        out.sort_by_key(|d| (d.span.start, d.code));
+        out.extend(near_misses.into_iter().map(|d| (d, None)));
+        out.sort_by_key(|(d, _)| (d.span.start, d.code));
         out
     }
 
@@ -322,6 +353,12 @@ impl Schema {
         let found = describe_found(instance, raw);
         let schema_at = self.schema_at(error.schema_path().as_str());
         let push = |out: &mut Vec<Finding>, d: Diagnostic| out.push(Finding::plain(d));
+        let push_fixable = |out: &mut Vec<Finding>, d: Diagnostic, remedy: Option<Remedy>| {
+            out.push(Finding {
+                remedy,
+                ..Finding::plain(d)
+            });
+        };
 
         match error.kind() {
             ValidationErrorKind::Type { .. } => {
@@ -348,7 +385,16 @@ impl Schema {
                 } else if wants_list && instance.is_string() {
                     d = d.with_help("write a list, one `- item` per line under the key");
                 }
-                push(out, d);
+                // Only where text is not allowed: then `yes` can only have meant a boolean.
+                // `raw` is the scalar as written, so a quoted `"yes"` (chosen as text) or
+                // one with an anchor or tag never matches.
+                let text_allowed = expected.split(" or ").any(|w| w == "string");
+                let remedy = match raw.to_ascii_lowercase().as_str() {
+                    "yes" | "on" if wants_bool && !text_allowed => Some(Remedy::Boolean(true)),
+                    "no" | "off" if wants_bool && !text_allowed => Some(Remedy::Boolean(false)),
+                    _ => None,
+                };
+                push_fixable(out, d, remedy.filter(|_| instance.is_string()));
             }
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options
@@ -363,8 +409,10 @@ impl Schema {
                         list_words(&allowed)
                     ),
                 );
-                d = with_value_help(d, instance, raw, options.as_array().map(Vec::as_slice));
-                push(out, d);
+                let allowed = options.as_array().map(Vec::as_slice);
+                let remedy = value_remedy(root, &path, instance, allowed);
+                d = with_value_help(d, instance, raw, allowed);
+                push_fixable(out, d, remedy);
             }
             ValidationErrorKind::Constant { expected_value } => {
                 let mut d = Diagnostic::error(
@@ -375,8 +423,11 @@ impl Schema {
                         short_json(expected_value)
                     ),
                 );
-                d = with_value_help(d, instance, raw, Some(std::slice::from_ref(expected_value)));
-                push(out, d);
+                let expected: &Json = expected_value;
+                let allowed = Some(std::slice::from_ref(expected));
+                let remedy = value_remedy(root, &path, instance, allowed);
+                d = with_value_help(d, instance, raw, allowed);
+                push_fixable(out, d, remedy);
             }
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
@@ -391,7 +442,21 @@ impl Schema {
                     .and_then(Json::as_array)
                     .map(|r| r.iter().filter_map(Json::as_str).collect())
                     .unwrap_or_default();
-                for key in unexpected {
+                // The rename each unknown key would get: one that clearly wins, to a key the
+                // mapping does not have yet. Two unknown keys meaning the same key would
+                // become duplicates: neither is renamed.
+                let renames: Vec<Option<&str>> = unexpected
+                    .iter()
+                    .map(|key| {
+                        super::suggest::unambiguous(key, known.iter().copied())
+                            .filter(|to| node.is_none_or(|n| n.entry(to).is_none()))
+                    })
+                    .collect();
+                for (i, key) in unexpected.iter().enumerate() {
+                    let rename = renames.get(i).copied().flatten().filter(|to| {
+                        node.is_some()
+                            && renames.iter().filter(|r| r.as_ref() == Some(to)).count() == 1
+                    });
                     let key_span = node
                         .and_then(|n| n.key_span(key))
                         .unwrap_or_else(|| span.clone());
@@ -418,6 +483,7 @@ impl Schema {
                         owner: span.clone(),
                         suggests: suggestion.map(str::to_string),
                         missing: None,
+                        remedy: rename.map(|to| Remedy::RenameKey(to.to_string())),
                     });
                 }
             }
@@ -437,6 +503,7 @@ impl Schema {
                     owner: span,
                     suggests: None,
                     missing: Some(name),
+                    remedy: None,
                 });
             }
             ValidationErrorKind::Pattern { pattern } => {
@@ -743,6 +810,8 @@ struct Finding {
     suggests: Option<String>,
     /// For a missing key: its name.
     missing: Option<String>,
+    /// The certain edit, when there is one.
+    remedy: Option<Remedy>,
 }
 
 impl Finding {
@@ -752,6 +821,7 @@ impl Finding {
             diagnostic,
             suggests: None,
             missing: None,
+            remedy: None,
         }
     }
 }
@@ -911,6 +981,30 @@ fn enum_values(schema: &Json) -> Vec<Json> {
         }
     }
     out
+}
+
+/// [`Remedy::ReplaceText`] for a text value that is not allowed: the allowed text it surely
+/// meant, unless the list holding the value already holds that one (the fix would make a
+/// duplicate, which was perhaps deliberate, or which `uniqueItems` refuses).
+fn value_remedy(
+    root: &Node,
+    path: &[LocationSegment<'_>],
+    instance: &Json,
+    allowed: Option<&[Json]>,
+) -> Option<Remedy> {
+    let text = instance.as_str()?;
+    let names = allowed.unwrap_or_default().iter().filter_map(Json::as_str);
+    let to = super::suggest::unambiguous(text, names)?;
+    if let Some((LocationSegment::Index(_), parent)) = path.split_last()
+        && let Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) = locate(root, parent)
+        && items.iter().any(|n| n.as_str() == Some(to))
+    {
+        return None;
+    }
+    Some(Remedy::ReplaceText(to.to_string()))
 }
 
 /// Did-you-mean against allowed values, else a YAML 1.1 note.

@@ -23,16 +23,18 @@ fn normalise(s: &str) -> String {
         .collect()
 }
 
-/// The candidate closest to `input`, when it is close enough to be a likely typo.
-pub fn closest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
+/// The candidates close enough to `input` to be a likely typo of it, closest first (ties
+/// keep the candidates' order), each with its distance after normalising case and
+/// separators. A candidate equal to `input` is skipped: it is not a typo of itself.
+fn accepted<'a, I>(input: &str, candidates: I) -> Vec<(usize, &'a str)>
 where
     I: IntoIterator<Item = &'a str>,
 {
     let wanted = normalise(input);
     if wanted.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let mut best: Option<(usize, &str)> = None;
+    let mut out = Vec::new();
     for cand in candidates {
         if cand == input {
             continue;
@@ -47,11 +49,45 @@ where
         let allowed = (norm.chars().count().max(wanted.chars().count()) / 4).clamp(1, 3);
         let plural =
             norm.strip_suffix('s') == Some(&wanted) || wanted.strip_suffix('s') == Some(&norm);
-        if (dist <= allowed || plural) && best.is_none_or(|(d, _)| dist < d) {
-            best = Some((dist, cand));
+        if dist <= allowed || plural {
+            out.push((dist, cand));
         }
     }
-    best.map(|(_, c)| c)
+    // Stable: of two equally close candidates the first listed stays first.
+    out.sort_by_key(|&(d, _)| d);
+    out
+}
+
+/// The candidate closest to `input`, when it is close enough to be a likely typo.
+pub fn closest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    accepted(input, candidates).first().map(|&(_, c)| c)
+}
+
+/// How many more edits than the best candidate every other likely candidate must need for
+/// the best one to count as unambiguous (see [`unambiguous`]).
+pub const CLEAR_MARGIN: usize = 2;
+
+/// The candidate `input` surely meant, for fixes made without asking: the closest likely
+/// candidate (as [`closest`] finds it), *and* every other likely candidate is at least
+/// [`CLEAR_MARGIN`] edits further from `input` (distances after normalising case and
+/// separators). So `Summary` → `summary` when the nearest other key needs two or more
+/// edits, but `autor` is left alone beside `author` (1 edit) and `authors` (2 edits), and
+/// `tagz` beside `tag` and `tags` (1 edit each). Candidates that are no likely typo at all
+/// (too far for [`closest`]) do not count.
+pub fn unambiguous<'a, I>(input: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let ranked = accepted(input, candidates);
+    let (best, cand) = *ranked.first()?;
+    ranked
+        .iter()
+        .skip(1)
+        .all(|&(d, _)| d >= best + CLEAR_MARGIN)
+        .then_some(cand)
 }
 
 /// `did you mean `x`?` for `input` among `candidates`.
@@ -147,6 +183,43 @@ mod tests {
             Some("full stack developers")
         );
         assert_eq!(closest("Developer", audience), None);
+    }
+
+    #[test]
+    fn unambiguous_needs_a_clear_winner() {
+        // One likely candidate: it is the fix.
+        assert_eq!(unambiguous("tilte", ["title", "tags"]), Some("title"));
+        assert_eq!(unambiguous("Summary", KEYS), Some("summary"));
+        assert_eq!(
+            unambiguous("outsystems_tools", KEYS),
+            Some("outsystems-tools")
+        );
+        // Two candidates one edit apart: `closest` still names one, the fix makes none.
+        assert_eq!(closest("tagz", ["tag", "tags"]), Some("tag"));
+        assert_eq!(unambiguous("tagz", ["tag", "tags"]), None);
+        // 1 edit against 2: not clear enough.
+        let both = ["description", "descriptions"];
+        assert_eq!(closest("descripton", both), Some("description"));
+        assert_eq!(unambiguous("descripton", both), None);
+        // `authors` is 2 edits from `autor`, too far to be a likely typo for a word that
+        // short: it does not compete.
+        assert_eq!(unambiguous("autor", ["author", "authors"]), Some("author"));
+        // Case only (0 edits) against 1 edit: still too close to call.
+        assert_eq!(unambiguous("AUTHOR", ["author", "authors"]), None);
+        // Case only against 2 edits: clear.
+        assert_eq!(
+            unambiguous("AUTHOR", ["author", "autumn", "authored"]),
+            Some("author")
+        );
+        // Exactly the margin apart decides it; one less does not.
+        assert_eq!(unambiguous("abcdefgh", ["abcdefgx", "abcdefxy"]), None);
+        assert_eq!(
+            unambiguous("abcdefghijkl", ["abcdefghijkx", "abcdefghixyz"]),
+            Some("abcdefghijkx")
+        );
+        // No likely candidate at all.
+        assert_eq!(unambiguous("colour", KEYS), None);
+        assert_eq!(unambiguous("", KEYS), None);
     }
 
     #[test]
