@@ -76,11 +76,19 @@ apt_install() { # what package...
     fi
 }
 
+# After installing, the command must be on PATH; if it is not (a package installed where
+# PATH does not look), stop with the command rather than fail later with "not found".
+require_cmd() { # command what install-command
+    command -v "$1" >/dev/null 2>&1 ||
+        missing "$2 (\`$1\` is not on PATH: $PATH)" "$3"
+}
+
 # xmllint (libxml2-utils), which validates the JUnit report against Jenkins' schema.
 ensure_xmllint() {
     if ! command -v xmllint >/dev/null 2>&1; then
         apt_install "xmllint (libxml2-utils)" libxml2-utils
     fi
+    require_cmd xmllint "xmllint (libxml2-utils)" "sudo apt-get install -y libxml2-utils, and put xmllint on PATH"
 }
 
 # Node.js >= 18 with npm, and Chromium, for the browser checks.
@@ -88,10 +96,13 @@ ensure_browser_prereqs() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         apt_install "Node.js 18+ with npm" nodejs npm
     fi
+    require_cmd node "Node.js 18+" "sudo apt-get install -y nodejs npm, and put node on PATH"
+    require_cmd npm "npm" "sudo apt-get install -y npm, and put npm on PATH"
     local major
     major=$(node -e 'console.log(process.versions.node.split(".")[0])')
     [ "$major" -ge 18 ] || missing "Node.js 18 or newer (found $(node --version))" "see https://nodejs.org/en/download"
     if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
         apt_install "Chromium" chromium
+        require_cmd chromium "Chromium" "sudo apt-get install -y chromium, or set CHROMIUM=/path/to/chrome"
     fi
 }
