@@ -41,6 +41,9 @@ pub struct CheckArgs {
     /// Validate against this JSON Schema instead of the book's or the embedded one.
     #[arg(long)]
     pub schema: Option<PathBuf>,
+    /// Baseline options.
+    #[command(flatten)]
+    pub baseline: crate::cli::baseline::BaselineArgs,
     /// Report options.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -305,6 +308,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     for f in &mut files {
         f.sort();
     }
+    // Issue 18: a baseline drops the findings it accepts before the report and exit code.
+    crate::cli::baseline::apply(&args.baseline, &mut files)?;
     let checked = files.len();
     let counts = Counts::of(&files);
     laps.lap("cross-file rules");
