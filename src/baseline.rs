@@ -459,9 +459,22 @@ pub fn save(baseline: &Baseline, path: &Path) -> Result<(), BaselineError> {
             format!("the folder {} does not exist", dir.display()),
         )));
     }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".polish-baseline");
+    // A temporary file is private (0600); a baseline is committed and read by others, so it
+    // gets the mode a new file would (0666 less the umask), or the one it already had.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
     // The temporary file's own error names its random name: say only what went wrong.
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| io(std::io::Error::from(e.kind())))?;
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .map_err(|e| io(std::io::Error::from(e.kind())))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(io)?;
+    }
     std::io::Write::write_all(&mut tmp, baseline.to_json().as_bytes()).map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
@@ -744,5 +757,16 @@ mod tests {
             1,
             "no temporary file left"
         );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            // Readable by others, like any new file (not a temporary file's 0600)...
+            assert_ne!(mode(&path) & 0o044, 0, "{:o}", mode(&path));
+            // ...and a rewrite keeps the mode the file has.
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+            save(&Baseline::default(), &path).unwrap();
+            assert_eq!(mode(&path), 0o640);
+        }
     }
 }
