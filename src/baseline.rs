@@ -78,6 +78,33 @@ struct BaselineFile {
     entries: Vec<Entry>,
 }
 
+/// The `version` of a baseline file, read without building its entries.
+struct Head(Option<serde_json::Value>);
+
+impl<'de> Deserialize<'de> for Head {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Head;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object written by --write-baseline")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Head, A::Error> {
+                let mut version = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    if key == "version" {
+                        version = Some(m.next_value()?);
+                    } else {
+                        m.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Head(version))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
 /// A set of accepted findings: entries sorted by file, rule and text, one per key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Baseline {
@@ -217,10 +244,10 @@ impl Baseline {
             detail,
         };
         // The version is checked before the shape, so that a file from a newer version says
-        // so instead of failing on a field this version does not know.
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| malformed(format!("{e} (expected JSON written by --write-baseline)")))?;
-        match value.get("version") {
+        // so instead of failing on a field this version does not know. This first pass skips
+        // the entries without building them.
+        let head: Head = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
+        match head.0 {
             Some(v) if v.as_u64() == Some(VERSION) => {}
             Some(v) => {
                 return Err(malformed(format!(
@@ -229,7 +256,6 @@ impl Baseline {
             }
             None => return Err(malformed("no `version` field".into())),
         }
-        // Parsed again from the text, not the value, so that errors carry a line and column.
         let file: BaselineFile =
             serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
         if let Some(e) = file.entries.iter().find(|e| e.count == 0) {
@@ -707,9 +733,9 @@ mod tests {
                 .to_string()
         };
         for (text, says) in [
-            ("", "expected JSON"),
+            ("", "EOF while parsing"),
             ("{\"version\": 1, \"entries\": [", "line 1"),
-            ("[]", "no `version`"),
+            ("[]", "expected a JSON object written by --write-baseline"),
             ("{\"entries\": []}", "no `version`"),
             (
                 "{\"version\": 2, \"entries\": []}",
