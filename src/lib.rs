@@ -15,6 +15,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod baseline;
 pub mod cli;
 pub mod compare;
 pub mod config;

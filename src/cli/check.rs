@@ -45,6 +45,9 @@ pub struct CheckArgs {
     /// for both a CI server's report and the log).
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+    /// Baseline options.
+    #[command(flatten)]
+    pub baseline: crate::cli::baseline::BaselineArgs,
     /// Report options.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -315,6 +318,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         profiles.list[*p].settings.levels.apply(&mut f.diagnostics);
         f.sort();
     }
+    // Issue 18: a baseline drops the findings it accepts before the report and exit code.
+    crate::cli::baseline::apply(&args.baseline, &mut files)?;
     let checked = files.len();
     let counts = Counts::of(&files);
     laps.lap("cross-file rules");

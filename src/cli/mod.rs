@@ -1,9 +1,10 @@
 //! The command line: argument types and dispatch to the drivers in [`check`], [`fix`],
-//! [`install`] and [`schema`]. `main.rs` only parses and maps the result to an exit code.
+//! [`install`] and [`schema`] ([`baseline`] holds `check`'s baseline flags). `main.rs` only parses and maps the result to an exit code.
 //!
 //! Exit codes: 0 clean, 1 findings (check) or changes (fix `--check`), 2 usage, config or
 //! schema errors.
 
+pub mod baseline;
 pub mod check;
 pub mod fix;
 pub mod install;
