@@ -208,7 +208,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "PL401",
         name: "mojibake",
-        title: "mis-decoded text (mojibake) repaired",
+        title: "mis-decoded text (mojibake): the build shows it repaired; `fix` repairs the source",
     },
     Rule {
         code: "PL501",
