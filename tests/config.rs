@@ -244,3 +244,30 @@ fn fix_leaves_suppressed_text_alone() {
         .assert()
         .success();
 }
+
+/// `fix` reads the same `polish.toml` (and its overrides) as `check`.
+#[test]
+fn fix_reads_polish_toml_and_its_overrides() {
+    let dir = repo();
+    let root = dir.path();
+    write(
+        root,
+        "polish.toml",
+        "encoding = false\n\n[[overrides]]\nfiles = [\"fixme/**\"]\nencoding = true\n",
+    );
+    write(root, "keep/a.md", MOJIBAKE);
+    write(root, "fixme/b.md", MOJIBAKE);
+    polish()
+        .current_dir(root)
+        .args(["fix", "."])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(root.join("keep/a.md")).unwrap(),
+        MOJIBAKE
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("fixme/b.md")).unwrap(),
+        MOJIBAKE.replace("Itâ€™s", "It’s")
+    );
+}
