@@ -1,20 +1,13 @@
 //! Issue 18: `check --write-baseline` and `check --baseline` on the real binary, as a team
 //! adopting mdbook-polish on an old book would run them.
 
+mod common;
+
+use common::{polish, write};
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn polish() -> Command {
-    Command::cargo_bin("mdbook-polish").unwrap()
-}
-
-fn write(dir: &Path, rel: &str, content: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
 
 /// A page whose `locale` breaks the schema (one error, PL206).
 const OLD_PAGE: &str =
@@ -130,7 +123,7 @@ fn a_baselined_book_passes_until_a_new_finding_appears() {
     write(
         root,
         "src/tidy.md",
-        &CLEAN_PAGE.replace("locale: en-us", "locale: en_gb"),
+        CLEAN_PAGE.replace("locale: en-us", "locale: en_gb"),
     );
     let (code, report, _) = check_json(root, &[".", "--baseline", "polish-baseline.json"]);
     assert_eq!(code, 1, "{report}");
@@ -153,7 +146,7 @@ fn a_fixed_finding_is_listed_as_stale_and_the_baseline_can_shrink() {
     write(
         root,
         "src/tidy.md",
-        &CLEAN_PAGE.replace("locale: en-us", "locale: en_gb"),
+        CLEAN_PAGE.replace("locale: en-us", "locale: en_gb"),
     );
     polish()
         .current_dir(root)
@@ -162,7 +155,7 @@ fn a_fixed_finding_is_listed_as_stale_and_the_baseline_can_shrink() {
         .success()
         .stderr(predicate::str::contains("wrote 2 baseline entries"));
 
-    write(root, "src/old.md", &OLD_PAGE.replace("en_us", "en-us"));
+    write(root, "src/old.md", OLD_PAGE.replace("en_us", "en-us"));
     let (code, report, stderr) = check_json(root, &[".", "--baseline", "polish-baseline.json"]);
     assert_eq!(code, 0, "{report}");
     assert!(
@@ -252,7 +245,7 @@ fn every_format_reports_only_new_findings() {
     let dir = book();
     let root = dir.path();
     write_baseline(root, &["."], "b.json");
-    write(root, "src/tidy.md", &CLEAN_PAGE.replace("en-us", "en_gb"));
+    write(root, "src/tidy.md", CLEAN_PAGE.replace("en-us", "en_gb"));
     let run = |format: &str| {
         polish()
             .current_dir(root)

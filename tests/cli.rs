@@ -2,22 +2,13 @@
 
 mod common;
 
+use common::{polish, write};
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn polish() -> Command {
-    Command::cargo_bin("mdbook-polish").unwrap()
-}
-
 const GOOD: &str = "---\nsummary: A tidy page.\nguid: 0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b\nlocale: en-us\nplatform-version: o11\naudience:\n  - architects\n---\n\n# Good\n";
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
 
 #[test]
 fn clean_tree_exits_zero() {

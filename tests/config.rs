@@ -1,19 +1,11 @@
 //! Configuration outside and inside books, as a user meets it on the real binary: `polish.toml`
 //! found by walking up, rule levels, per-path overrides, suppression comments and their notes.
 
+mod common;
+
+use common::{polish, write};
+
 use std::path::Path;
-
-use assert_cmd::Command;
-
-fn polish() -> Command {
-    Command::cargo_bin("mdbook-polish").unwrap()
-}
-
-fn write(dir: &Path, rel: &str, content: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
 
 /// A chapter with one mojibake finding (PL401, a warning by default) on line 3.
 const MOJIBAKE: &str = "# A\n\nItâ€™s here.\n";

@@ -2,24 +2,17 @@
 //! what `--dry-run` shows, what `--only` limits, exit codes, a book's own schema, and the
 //! fixes' idempotence over generated front matter.
 
+mod common;
+
+use common::{polish, write};
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use mdbook_polish::cli::fix::{FixOutcome, fix_chapter};
 use mdbook_polish::frontmatter::schema::Schema;
 use mdbook_polish::pipeline::Settings;
 use predicates::prelude::*;
 use proptest::prelude::*;
-
-fn polish() -> Command {
-    Command::cargo_bin("mdbook-polish").unwrap()
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
 
 fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap()

@@ -7,9 +7,8 @@
 
 mod common;
 
-use std::path::Path;
+use common::{polish, write};
 
-use assert_cmd::Command;
 use common::TestBook;
 use mdbook_polish::compare::{self, CompareOptions};
 use mdbook_polish::encoding::{self, RepairOptions};
@@ -17,16 +16,6 @@ use mdbook_polish::frontmatter::{self, Limits};
 use mdbook_polish::markdown::apply_edits;
 use mdbook_polish::pipeline::{self, ChapterInput, ChapterResult, Settings};
 use predicates::prelude::*;
-
-fn polish() -> Command {
-    Command::cargo_bin("mdbook-polish").unwrap()
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
 
 fn run(src: &str, settings: &Settings) -> ChapterResult {
     pipeline::process(

@@ -2,19 +2,11 @@
 //! inferred from a tree accepts that tree (`check --schema` finds nothing), and still
 //! catches what goes wrong next.
 
+mod common;
+
+use common::{polish, write};
+
 use std::path::Path;
-
-use assert_cmd::Command;
-
-fn polish() -> Command {
-    Command::cargo_bin("mdbook-polish").unwrap()
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
 
 /// Chapter `i` of a generated tree: the fields vary the way a real team's do (comma lines and
 /// lists, empty values, a key some pages have and others do not, a free tag per page).

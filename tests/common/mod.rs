@@ -7,6 +7,18 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use mdbook_driver::MDBook;
+
+/// The real binary, as a user runs it.
+pub fn polish() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("mdbook-polish").expect("the mdbook-polish binary is built")
+}
+
+/// Writes `content` at `dir/rel`, creating folders.
+pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().expect("a file in a folder")).expect("create folders");
+    std::fs::write(p, content).expect("write the file");
+}
 use mdbook_polish::Polish;
 
 /// A book written to a temporary folder.
