@@ -146,9 +146,13 @@ pub struct Config {
     /// Settings for the files some globs match (`[[overrides]]`), applied in order over the
     /// rest of the table.
     pub overrides: Vec<Override>,
-    /// The table as read, for [`Config::for_path`] to lay overrides over.
+    /// The table as read, for [`Config::with_overrides`] to lay overrides over.
     #[serde(skip)]
     pub raw: serde_json::Map<String, serde_json::Value>,
+    /// Each override's globs, compiled once when the table is read (a book of 5,000 chapters
+    /// matches every chapter's path against them).
+    #[serde(skip)]
+    matchers: Matchers,
     /// Keys we did not recognise (mdBook's own are filtered out by [`Config::unknown_keys`]).
     #[serde(flatten)]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -180,6 +184,17 @@ pub const KNOWN_KEYS: &[&str] = &[
     "rules",
     "overrides",
 ];
+
+/// The compiled globs of each override. Derived from [`Config::overrides`], so two configs
+/// compare equal whatever these hold.
+#[derive(Debug, Clone, Default)]
+struct Matchers(Vec<globset::GlobSet>);
+
+impl PartialEq for Matchers {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
 
 /// One `[[overrides]]` entry: globs and the settings for the files they match.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -380,6 +395,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             overrides: Vec::new(),
             raw: serde_json::Map::new(),
+            matchers: Matchers::default(),
             other: BTreeMap::new(),
         }
     }
@@ -410,19 +426,31 @@ impl Config {
             serde_json::Value::Object(m) => m,
             _ => serde_json::Map::new(),
         };
+        let mut matchers = Vec::with_capacity(cfg.overrides.len());
         for (i, o) in cfg.overrides.iter().enumerate() {
             let what = format!("{place} overrides[{i}] (files {:?})", o.files);
             if o.files.is_empty() {
                 anyhow::bail!("{what} has no globs in `files`, so it would apply to nothing");
             }
+            let mut set = globset::GlobSetBuilder::new();
             for g in &o.files {
-                globset::Glob::new(g).map_err(|e| anyhow::anyhow!("{what}: invalid glob: {e}"))?;
+                set.add(
+                    globset::GlobBuilder::new(g)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| anyhow::anyhow!("{what}: invalid glob: {e}"))?,
+                );
             }
+            matchers.push(
+                set.build()
+                    .map_err(|e| anyhow::anyhow!("{what}: invalid glob: {e}"))?,
+            );
             if o.settings.contains_key("overrides") {
                 anyhow::bail!("{what} holds `overrides`; overrides do not nest");
             }
             Self::parse_table(&serde_json::Value::Object(cfg.merged(&[i])), &what)?;
         }
+        cfg.matchers = Matchers(matchers);
         Ok(cfg)
     }
 
@@ -500,17 +528,11 @@ impl Config {
     /// The indices of the overrides whose globs match `rel` (a path relative to the book's
     /// `src` or to the folder of `polish.toml`).
     pub fn overrides_for(&self, rel: &str) -> Vec<usize> {
-        self.overrides
+        self.matchers
+            .0
             .iter()
             .enumerate()
-            .filter(|(_, o)| {
-                o.files.iter().any(|g| {
-                    globset::GlobBuilder::new(g)
-                        .literal_separator(true)
-                        .build()
-                        .is_ok_and(|g| g.compile_matcher().is_match(rel))
-                })
-            })
+            .filter(|(_, m)| m.is_match(rel))
             .map(|(i, _)| i)
             .collect()
     }
