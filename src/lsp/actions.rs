@@ -16,14 +16,17 @@ use std::ops::Range;
 
 use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 
-use super::diagnostics::{SOURCE, Scope};
+use super::diagnostics::{SOURCE, Scope, check_text};
 use super::position::LineMap;
 use crate::diagnostic::LineIndex;
 use crate::encoding;
 use crate::frontmatter::fixes::{self, FixSettings};
 use crate::frontmatter::split;
-use crate::markdown::Edit;
+use crate::markdown::{Edit, apply_edits};
 use crate::policy::Suppressions;
+
+/// The most suppressions checked for one request (each costs a pipeline run).
+const MAX_SUPPRESSIONS: usize = 16;
 
 /// Whether two byte ranges share a line of `map`: a cursor on the line of a finding (or a
 /// selection across it) gets its actions.
@@ -140,6 +143,11 @@ pub fn code_actions(
 
     let block = split::split(text).0;
     let mut offered: Vec<(u32, String)> = Vec::new();
+    // Each suppression is checked by running the pipeline on the edited text: a comment is
+    // offered only if the finding is then gone (a finding about the whole file, such as a
+    // missing front matter at its first byte, is not on a "next line" of anything).
+    let mut before: Option<Vec<crate::diagnostic::Diagnostic>> = None;
+    let mut tried = 0;
     for d in context {
         let (Some(lsp_types::NumberOrString::String(code)), Some(SOURCE)) =
             (&d.code, d.source.as_deref())
@@ -175,16 +183,27 @@ pub fn code_actions(
             format!("{indent}<!-- polish-disable-next-line {code} -->{eol}")
         };
         offered.push((line, code.clone()));
+        if tried == MAX_SUPPRESSIONS {
+            break;
+        }
+        tried += 1;
+        let edit = Edit::insert(lr.start, comment);
+        // Counted over the whole file: a finding the comment does not cover may move with
+        // the lines (or stay at the top, on the comment itself).
+        let count = |diags: &[crate::diagnostic::Diagnostic]| {
+            diags.iter().filter(|x| x.code == code.as_str()).count()
+        };
+        let had = count(before.get_or_insert_with(|| check_text(text, scope)));
+        let works = apply_edits(text, std::slice::from_ref(&edit))
+            .is_some_and(|t| count(&check_text(&t, scope)) < had);
+        if !works {
+            continue;
+        }
         out.push(CodeAction {
             title: format!("Suppress {code} on this line (comment above it)"),
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: Some(vec![d.clone()]),
-            edit: Some(workspace_edit(
-                uri,
-                text,
-                &map,
-                &[Edit::insert(lr.start, comment)],
-            )),
+            edit: Some(workspace_edit(uri, text, &map, &[edit])),
             ..Default::default()
         });
     }
@@ -194,8 +213,7 @@ pub fn code_actions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsp::diagnostics::{DEFAULT_GUIDE_URL, check_text, to_lsp};
-    use crate::markdown::apply_edits;
+    use crate::lsp::diagnostics::{DEFAULT_GUIDE_URL, to_lsp};
     use std::str::FromStr as _;
 
     fn apply(text: &str, a: &CodeAction) -> String {
@@ -276,5 +294,43 @@ mod tests {
             again.iter().all(|a| !a.title.starts_with("Repair")),
             "{again:?}"
         );
+    }
+
+    #[test]
+    fn suppressions_are_checked_before_they_are_offered() {
+        let scope = Scope {
+            require: true,
+            ..Scope::defaults()
+        };
+        let uri = Uri::from_str("file:///tmp/d.md").unwrap();
+        let text = "# Title\n\nLetâ€™s go.\n";
+        let map = LineMap::new(text);
+        let lsp: Vec<_> = check_text(text, &scope)
+            .iter()
+            .map(|d| to_lsp(d, &uri, text, &map, DEFAULT_GUIDE_URL))
+            .collect();
+        let code = |c: &str| Some(lsp_types::NumberOrString::String(c.into()));
+        assert!(lsp.iter().any(|d| d.code == code("PL106")), "{lsp:?}");
+        // A missing front matter is reported at the top of the file, so a comment above the
+        // first line would be where the finding is, not above it: nothing is offered.
+        let actions = code_actions(&uri, text, 0..0, &lsp, &scope);
+        assert!(
+            actions
+                .iter()
+                .all(|a| !a.title.starts_with("Suppress PL106")),
+            "{actions:?}"
+        );
+        // A stale finding (the client's list from before the mojibake was repaired): there
+        // is nothing on that line to suppress, so no comment is offered.
+        let repaired = "# Title\n\nLet’s go.\n";
+        let stale: Vec<_> = lsp
+            .iter()
+            .filter(|d| d.code == code("PL401"))
+            .cloned()
+            .collect();
+        assert_eq!(stale.len(), 1);
+        let at = repaired.find("Let").unwrap();
+        let actions = code_actions(&uri, repaired, at..at, &stale, &scope);
+        assert!(actions.is_empty(), "{actions:?}");
     }
 }

@@ -527,20 +527,30 @@ impl<W: Write> Server<W> {
             return;
         }
         let (uri, text, version) = (uri.clone(), doc.text.clone(), doc.version);
-        let scope = self.scope(&uri);
-        let diagnostics = document_diagnostics(&uri, &text, &scope, &self.guide_url);
+        // `SUMMARY.md` is mdBook's table of contents, never a chapter: `check` skips it.
+        let diagnostics = if uri.as_str().ends_with("/SUMMARY.md") {
+            Vec::new()
+        } else {
+            let scope = self.scope(&uri);
+            document_diagnostics(&uri, &text, &scope, &self.guide_url)
+        };
         self.notify(
             note::PublishDiagnostics::METHOD,
             PublishDiagnosticsParams::new(uri, diagnostics, Some(version)),
         );
     }
 
+    /// An open Markdown document (hover, completion and code actions are for those only).
     fn doc(&self, uri: &Uri) -> Option<&Document> {
-        self.docs.get(uri.as_str()).map(|(_, d)| d)
+        self.docs
+            .get(uri.as_str())
+            .map(|(_, d)| d)
+            .filter(|d| is_markdown(uri, &d.language))
     }
 
     fn hover(&mut self, p: lsp_types::HoverParams) -> Option<Hover> {
         let uri = p.text_document_position_params.text_document.uri;
+        self.doc(&uri)?;
         let scope = self.scope(&uri);
         let schema = scope.settings.schema.as_deref()?;
         let text = &self.doc(&uri)?.text;
@@ -561,6 +571,7 @@ impl<W: Write> Server<W> {
         p: lsp_types::CompletionParams,
     ) -> Option<Vec<lsp_types::CompletionItem>> {
         let uri = p.text_document_position.text_document.uri;
+        self.doc(&uri)?;
         let scope = self.scope(&uri);
         let schema = scope.settings.schema.as_deref()?;
         let text = &self.doc(&uri)?.text;
@@ -571,6 +582,9 @@ impl<W: Write> Server<W> {
 
     fn code_action(&mut self, p: lsp_types::CodeActionParams) -> Vec<lsp_types::CodeAction> {
         let uri = p.text_document.uri;
+        if self.doc(&uri).is_none() {
+            return Vec::new();
+        }
         let scope = self.scope(&uri);
         let Some(doc) = self.doc(&uri) else {
             return Vec::new();
