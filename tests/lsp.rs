@@ -509,3 +509,51 @@ fn requests_before_initialize_are_refused_and_garbage_headers_survived() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn a_guid_shared_with_another_chapter_is_found_off_the_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let g = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"t\"\n").unwrap();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [A](a.md)\n- [B](b.md)\n",
+    )
+    .unwrap();
+    let a = format!("---\ntitle: 雪 🚀\nguid: {g}\n---\n\n# A\n");
+    let b = format!("---\ntitle: B\n\nguid: {}\n---\n\n# B\n", g.to_uppercase());
+    std::fs::write(root.join("src/a.md"), &a).unwrap();
+    std::fs::write(root.join("src/b.md"), &b).unwrap();
+
+    let mut c = Client::start();
+    initialize(&mut c, &root);
+    let uri = uri_of(&root.join("src/a.md"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": a}}),
+    );
+    // Published at once without the book-wide rule, then again when the scan is back.
+    let first = c.diagnostics(1);
+    assert_eq!(codes(&first), Vec::<&str>::new());
+    let second = c.diagnostics(1);
+    assert_eq!(codes(&second), ["PL210"], "{second:#?}");
+    let d = &second[0];
+    assert_eq!(d["range"], range((2, 6), (2, 42)));
+    let rel = &d["relatedInformation"][0]["location"];
+    assert_eq!(rel["uri"], uri_of(&root.join("src/b.md")));
+    assert_eq!(rel["range"], range((3, 6), (3, 42)));
+
+    // The writer gives this chapter a new guid: the finding goes at once.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": range((2, 6), (2, 14)), "text": "1f8fad5b"}]}),
+    );
+    assert_eq!(codes(&c.diagnostics(2)), Vec::<&str>::new());
+    let r = c.request(2, "shutdown", Value::Null);
+    assert_eq!(r["result"], Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}

@@ -41,6 +41,8 @@ pub struct Scope {
     pub require: bool,
     /// Why the file's configuration could not be used (the defaults are used instead).
     pub error: Option<String>,
+    /// The root of the mdBook whose `src` holds the file (canonical), for the book-wide rule.
+    pub book_root: Option<std::path::PathBuf>,
 }
 
 impl Scope {
@@ -59,6 +61,7 @@ impl Scope {
                     settings: p.settings,
                     require,
                     error: None,
+                    book_root: None,
                 }
             }
             // The defaults load only the embedded schema; should that ever fail, check with
@@ -71,6 +74,7 @@ impl Scope {
                 },
                 require: false,
                 error: Some(format!("{e:#}")),
+                book_root: None,
             },
         }
     }
@@ -104,11 +108,16 @@ impl Scope {
             .config
             .require_front_matter
             .applies_to(&rel, p.settings.schema_requires_keys());
+        let book_root = book
+            .and_then(|i| inputs.books.get(i))
+            .filter(|b| b.is_book)
+            .map(|b| b.root.clone());
         Ok(Scope {
             config: p.config,
             settings: p.settings,
             require,
             error: None,
+            book_root,
         })
     }
 }

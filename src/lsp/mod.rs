@@ -9,15 +9,18 @@
 //!
 //! Owns: the transport ([`read_frame`]), the request loop and its state ([`Server`]). The
 //! parts: [`position`] (UTF-16), [`document`] (text sync), [`diagnostics`], [`frontmatter`]
-//! (hover, completion), [`actions`].
+//! (hover, completion), [`actions`], [`guids`] (the shared-guid rule, from a book scan on
+//! another thread).
 //!
 //! The loop is synchronous: one chapter's check costs about what `check` of that file does
-//! (`benches/lsp.rs`), well under a keystroke's interval, so nothing is queued behind it.
+//! (`benches/lsp.rs`), well under a keystroke's interval, so nothing is queued behind it. Only
+//! a book scan runs elsewhere; its result comes back through the loop's channel ([`Event`]).
 
 pub mod actions;
 pub mod diagnostics;
 pub mod document;
 pub mod frontmatter;
+pub mod guids;
 pub mod position;
 
 use std::collections::HashMap;
@@ -45,6 +48,17 @@ use self::position::LineMap;
 
 /// Largest message body accepted (a whole chapter is far smaller); a larger one is skipped.
 const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// What the request loop waits for.
+#[derive(Debug)]
+pub enum Event {
+    /// A frame from the client.
+    Frame(Frame),
+    /// The guids of a book's chapters, from a scan off the loop.
+    Scan(PathBuf, Vec<guids::Guid>),
+    /// The client's input ended (or could not be read).
+    End(Option<std::io::Error>),
+}
 
 /// One framed message as read from the client.
 #[derive(Debug)]
@@ -172,6 +186,13 @@ pub struct Server<W: Write> {
     shutdown: bool,
     watch_dynamic: bool,
     next_id: i32,
+    /// Where finished book scans are sent (none: no book-wide rule).
+    events: Option<std::sync::mpsc::Sender<Event>>,
+    /// Each book's chapter guids: `None` while its scan runs.
+    scans: HashMap<PathBuf, Option<Vec<guids::Guid>>>,
+    /// The documents last published with a shared guid (they are published again when a
+    /// scan says otherwise).
+    shared_guid: std::collections::HashSet<String>,
 }
 
 impl<W: Write> Server<W> {
@@ -188,7 +209,98 @@ impl<W: Write> Server<W> {
             shutdown: false,
             watch_dynamic: false,
             next_id: 0,
+            events: None,
+            scans: HashMap::new(),
+            shared_guid: std::collections::HashSet::new(),
         }
+    }
+
+    /// Lets the server scan books on other threads and hear back through `events`.
+    #[must_use]
+    pub fn with_events(mut self, events: std::sync::mpsc::Sender<Event>) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    /// A book's scan is back: the documents of that book whose shared-guid finding changed
+    /// are published again.
+    pub fn scanned(&mut self, root: PathBuf, found: Vec<guids::Guid>) {
+        self.scans.insert(root.clone(), Some(found));
+        let keys: Vec<String> = self.docs.keys().cloned().collect();
+        for k in keys {
+            let Some((uri, doc)) = self.docs.get(&k) else {
+                continue;
+            };
+            let in_book = uri_to_path(uri)
+                .and_then(|p| self.scopes.get(&p))
+                .is_some_and(|s| s.book_root.as_ref() == Some(&root));
+            if !in_book {
+                continue;
+            }
+            let now = self.shared(uri, &doc.text).is_some();
+            if now || self.shared_guid.contains(&k) {
+                self.publish(&k);
+            }
+        }
+    }
+
+    /// The canonical path of each open document with its text (for the book-wide rule).
+    fn open_guids(&self, limits: &crate::frontmatter::Limits) -> Vec<guids::Guid> {
+        self.docs
+            .values()
+            .filter_map(|(uri, doc)| {
+                let path = uri_to_path(uri)?;
+                let path = std::fs::canonicalize(&path).unwrap_or(path);
+                let (value, range, _) = guids::guid_of(&doc.text, limits)?;
+                Some(guids::Guid { path, value, range })
+            })
+            .collect()
+    }
+
+    /// The shared-guid finding of the open document `uri` holding `text`, when its book's scan is back.
+    fn shared(
+        &self,
+        uri: &Uri,
+        text: &str,
+    ) -> Option<(
+        crate::diagnostic::Diagnostic,
+        Vec<lsp_types::DiagnosticRelatedInformation>,
+    )> {
+        let path = uri_to_path(uri)?;
+        let scope = self.scopes.get(&path)?;
+        let root = scope.book_root.as_ref()?;
+        let scanned = self.scans.get(root)?.as_ref()?;
+        let limits = scope.settings.limits;
+        let open = self.open_guids(&limits);
+        // The chapters on disk, each replaced by its editor text when it is open.
+        let mut others: Vec<guids::Guid> = scanned
+            .iter()
+            .filter(|g| !open.iter().any(|o| o.path == g.path))
+            .cloned()
+            .collect();
+        others.extend(
+            open.into_iter()
+                .filter(|o| scanned.iter().any(|g| g.path == o.path)),
+        );
+        let me = std::fs::canonicalize(&path).unwrap_or(path);
+        guids::duplicate(&me, text, &limits, &others)
+    }
+
+    /// Starts the scan of the book at `root` unless one is running or done.
+    fn scan_book(&mut self, root: &Path) {
+        let Some(events) = &self.events else {
+            return;
+        };
+        if self.scans.contains_key(root) {
+            return;
+        }
+        self.scans.insert(root.to_path_buf(), None);
+        let events = events.clone();
+        let root = root.to_path_buf();
+        std::thread::spawn(move || {
+            let found = guids::scan(&root);
+            let _ = events.send(Event::Scan(root, found));
+        });
     }
 
     fn send(&mut self, m: Message) {
@@ -460,10 +572,19 @@ impl<W: Write> Server<W> {
                 }
             }
             note::DidSaveTextDocument::METHOD => {
-                if let Ok(p) = notification_params::<lsp_types::DidSaveTextDocumentParams>(n)
-                    && is_config_file(p.text_document.uri.as_str())
-                {
-                    self.config_changed();
+                if let Ok(p) = notification_params::<lsp_types::DidSaveTextDocumentParams>(n) {
+                    if is_config_file(p.text_document.uri.as_str()) {
+                        self.config_changed();
+                    } else if let Some(root) = uri_to_path(&p.text_document.uri)
+                        .and_then(|path| self.scopes.get(&path))
+                        .and_then(|s| s.book_root.clone())
+                    {
+                        // A saved chapter may have changed its guid on disk: scan again.
+                        if matches!(self.scans.get(&root), Some(Some(_))) {
+                            self.scans.remove(&root);
+                            self.scan_book(&root);
+                        }
+                    }
                 }
             }
             note::DidChangeWatchedFiles::METHOD => {
@@ -496,6 +617,7 @@ impl<W: Write> Server<W> {
     /// Drops every file's settings and checks the open documents again.
     fn config_changed(&mut self) {
         self.scopes.clear();
+        self.scans.clear();
         self.defaults = None;
         let keys: Vec<String> = self.docs.keys().cloned().collect();
         for k in keys {
@@ -532,7 +654,28 @@ impl<W: Write> Server<W> {
             Vec::new()
         } else {
             let scope = self.scope(&uri);
-            document_diagnostics(&uri, &text, &scope, &self.guide_url)
+            let mut diagnostics = document_diagnostics(&uri, &text, &scope, &self.guide_url);
+            if let Some(root) = &scope.book_root {
+                self.scan_book(root);
+            }
+            match self.shared(&uri, &text) {
+                Some((d, related)) => {
+                    self.shared_guid.insert(key.to_string());
+                    // The rule levels apply to it as in `check`; comments do not.
+                    let mut one = vec![d];
+                    scope.settings.levels.apply(&mut one);
+                    let map = LineMap::new(&text);
+                    for d in one {
+                        let mut l = diagnostics::to_lsp(&d, &uri, &text, &map, &self.guide_url);
+                        l.related_information = Some(related.clone());
+                        diagnostics.push(l);
+                    }
+                }
+                None => {
+                    self.shared_guid.remove(key);
+                }
+            }
+            diagnostics
         };
         self.notify(
             note::PublishDiagnostics::METHOD,
@@ -634,11 +777,38 @@ fn to_json(v: impl serde::Serialize) -> Json {
 
 /// Runs the server on `input` and `output` until `exit` or the end of the input. Returns
 /// the process exit code: 0 after `shutdown` then `exit`, 1 otherwise (the protocol's rule).
-pub fn serve(mut input: impl BufRead, output: impl Write) -> std::io::Result<i32> {
-    let mut server = Server::new(output);
-    while let Some(frame) = read_frame(&mut input)? {
-        if let Some(code) = server.handle(frame) {
-            return Ok(code);
+/// The input is read on a thread of its own, so that a book scan's result and the client's
+/// messages reach the loop through one channel, in the order they arrive.
+pub fn serve(mut input: impl BufRead + Send + 'static, output: impl Write) -> std::io::Result<i32> {
+    let (tx, rx) = std::sync::mpsc::channel::<Event>();
+    let reader_tx = tx.clone();
+    std::thread::spawn(move || {
+        let end = loop {
+            match read_frame(&mut input) {
+                Ok(Some(frame)) => {
+                    let exit = matches!(&frame,
+                        Frame::Message(Message::Notification(n)) if n.method == note::Exit::METHOD);
+                    if reader_tx.send(Event::Frame(frame)).is_err() || exit {
+                        return;
+                    }
+                }
+                Ok(None) => break None,
+                Err(e) => break Some(e),
+            }
+        };
+        let _ = reader_tx.send(Event::End(end));
+    });
+    let mut server = Server::new(output).with_events(tx);
+    for event in rx {
+        match event {
+            Event::Frame(frame) => {
+                if let Some(code) = server.handle(frame) {
+                    return Ok(code);
+                }
+            }
+            Event::Scan(root, found) => server.scanned(root, found),
+            Event::End(None) => return Ok(1),
+            Event::End(Some(e)) => return Err(e),
         }
     }
     Ok(1)
@@ -646,9 +816,11 @@ pub fn serve(mut input: impl BufRead, output: impl Write) -> std::io::Result<i32
 
 /// `mdbook-polish lsp`: serves on stdin and stdout.
 pub fn run() -> anyhow::Result<i32> {
-    let stdin = std::io::stdin();
     let stdout = std::io::stdout();
-    Ok(serve(stdin.lock(), stdout.lock())?)
+    Ok(serve(
+        std::io::BufReader::new(std::io::stdin()),
+        stdout.lock(),
+    )?)
 }
 
 /// `file://` URI of a local absolute path (for tests and clients of the library).
