@@ -24,6 +24,7 @@ pub mod encoding;
 pub mod frontmatter;
 pub mod header;
 pub mod include;
+pub mod lsp;
 pub mod markdown;
 pub mod pipeline;
 pub mod policy;

@@ -1,5 +1,5 @@
 //! What every driver (the preprocessor, `check`, `fix`, `schema --infer`, and the editor
-//! server to come) shares about books: finding them at, under or above a path, which files
+//! server, `lsp`) shares about books: finding them at, under or above a path, which files
 //! are their chapters, their settings, the book-level rules (a guid shared by two chapters)
 //! and the stylesheet a book must load. No driver imports another for any of this.
 //!
@@ -474,6 +474,23 @@ pub fn collect(paths: &[String], excludes: &[String], allow_empty: bool) -> anyh
         );
     }
     Ok(inputs)
+}
+
+/// The settings scope of one Markdown file, as [`collect`] would find it when the file is
+/// named as a PATH: the book whose `src` holds it, else the nearest `polish.toml` above it,
+/// else none (the defaults). The file need not exist (an editor's unsaved new file), and its
+/// name is never read as a glob. For the editor server, which checks one file at a time.
+pub fn collect_file(path: &Path) -> anyhow::Result<Inputs> {
+    let mut c = Collector {
+        inputs: Inputs::default(),
+        exclude: GlobSet::empty(),
+        roots: Vec::new(),
+        config_dirs: HashMap::new(),
+        links: false,
+        folders: HashMap::new(),
+    };
+    c.named_file(path.to_path_buf())?;
+    Ok(c.inputs)
 }
 
 /// Drops every target that names a file already listed (first one wins, in argument order).

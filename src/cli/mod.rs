@@ -1,5 +1,6 @@
 //! The command line: argument types and dispatch to the drivers in [`check`], [`fix`],
-//! [`install`] and [`schema`] ([`baseline`] holds `check`'s baseline flags). `main.rs` only parses and maps the result to an exit code.
+//! [`install`] and [`schema`] ([`baseline`] holds `check`'s baseline flags), and to the editor
+//! server ([`crate::lsp`]). `main.rs` only parses and maps the result to an exit code.
 //!
 //! Exit codes: 0 clean, 1 findings (check) or changes (fix `--check`), 2 usage, config or
 //! schema errors.
@@ -65,6 +66,9 @@ pub enum Command {
     },
     /// Print the embedded default front matter schema, or draft one from a tree (`--infer`).
     Schema(schema::SchemaArgs),
+    /// Run the language server for editors (LSP over stdin and stdout): diagnostics as you
+    /// type, hover and completion in front matter, code actions.
+    Lsp,
 }
 
 /// `--color` choices.
@@ -153,6 +157,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Schema(args)) => schema::run(&args),
+        // The server lives in the library (`crate::lsp`); the protocol's exit code is 0 only
+        // after `shutdown`.
+        Some(Command::Lsp) => Ok(ExitCode::from(
+            u8::try_from(crate::lsp::run()?).unwrap_or(1),
+        )),
     }
 }
 
