@@ -70,7 +70,9 @@ apt_install() { # what package...
     local prefix
     if command -v apt-get >/dev/null 2>&1 && prefix=$(apt_prefix); then
         step "installing $* with apt-get" "about 1 minute"
-        $prefix apt-get update -qq && $prefix apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+        if ! { $prefix apt-get update -qq && $prefix apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }; then
+            missing "$what (apt-get could not install it, see above)" "sudo apt-get install -y $* (or your system's package for it)"
+        fi
     else
         missing "$what" "sudo apt-get install -y $* (or your system's package for it)"
     fi
