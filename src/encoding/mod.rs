@@ -618,6 +618,18 @@ mod tests {
         assert_eq!(repair_text("déjà vu, naïve, Ελληνικά"), None);
     }
 
+    /// Found by the clean-text property test in CI: a decode into a code point Unicode has
+    /// not assigned (U+0DE0, from `à·` and a space read as a lost no-break space) is never
+    /// the text that was meant.
+    #[test]
+    fn decodes_into_unassigned_code_points_are_refused() {
+        for clean in ["déjà· мир…", "déjà· mir", "Já· bem", "voilà· encore"] {
+            assert_eq!(repair_text(clean), None, "{clean}");
+        }
+        // Assigned neighbours still decode when the text is mojibake of them.
+        assert_eq!(repair_text("Letâ€™s go").as_deref(), Some("Let’s go"));
+    }
+
     /// Issue 16: correct text in the shapes of mojibake stays, the mojibake beside it in the
     /// same shapes is still repaired.
     #[test]

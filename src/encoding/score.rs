@@ -170,8 +170,19 @@ fn char_cost(c: char) -> f32 {
         // four-byte sequence made from a code page's lead, symbols and a space taken for a
         // lost no-break space (`т“ Ё` → U+A04E8 through windows-1251) lands here.
         0x3_0000.. => 8.0,
+        // A code point no version of Unicode has assigned is never in text, whatever its
+        // block: `déjà· мир` read as UTF-8 with the space taken for a lost no-break space
+        // (`à·` + A0) "decodes" to U+0DE0, a hole in the Sinhala block.
+        _ if is_unassigned(c) => 8.0,
         _ => 0.0,
     }
+}
+
+/// Whether `c` is unassigned in the Unicode version the `unicode-general-category` crate
+/// carries (the same tables `jsonschema` already pulls in).
+fn is_unassigned(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    c > '\u{7F}' && get_general_category(c) == GeneralCategory::Unassigned
 }
 
 fn is_lower(c: char) -> bool {
