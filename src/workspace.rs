@@ -693,6 +693,21 @@ pub fn scope_warnings(b: &BookCtx, settings: &Settings) -> Vec<String> {
             }
         }
     }
+    // A `polish.toml` in a book's folder or its `src` would be read for loose Markdown but
+    // never for the book's chapters: say so, rather than let it look as if it applied.
+    if b.is_book {
+        let src = b.root.join(&b.book_config.book.src);
+        for dir in [&b.root, &src] {
+            for name in CONFIG_FILES {
+                if dir.join(name).is_file() {
+                    out.push(format!(
+                        "{} is ignored for this book's chapters: a book's settings are [preprocessor.polish] in book.toml",
+                        dir.join(name).display()
+                    ));
+                }
+            }
+        }
+    }
     let place = if b.is_book {
         format!("{} [preprocessor.polish]", b.config_file.display())
     } else {
