@@ -99,6 +99,17 @@ impl Require {
     }
 }
 
+/// Whether draft pages are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Drafts {
+    /// Left out of the build, with links to them reported (the default).
+    #[default]
+    Hide,
+    /// Built like any page (for `mdbook serve` while writing).
+    Show,
+}
+
 /// The whole `[preprocessor.polish]` table.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
@@ -141,6 +152,22 @@ pub struct Config {
     pub encoding_in_code: bool,
     /// Also repair inside raw HTML attribute values. Default `false`.
     pub encoding_in_html_attributes: bool,
+    /// Front matter keys an index page may list (`<!-- polish: index KEY -->`); empty: any.
+    pub index_keys: Vec<String>,
+    /// Display labels of values on index pages and their chips, by key then value.
+    pub index_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// List draft pages on index pages and among related pages when the build shows them.
+    /// Default `false`: a draft is never listed.
+    pub index_drafts: bool,
+    /// How many related pages to list at the end of each chapter. Default `0` (none).
+    pub related: usize,
+    /// The keys whose shared values make pages related.
+    pub related_keys: Vec<String>,
+    /// The heading over the related pages.
+    pub related_title: String,
+    /// Whether pages with `draft: true` are left out of the build (`hide`, the default) or
+    /// built (`show`).
+    pub drafts: Drafts,
     /// Rule levels by rule id or name: `off`, `note`, `warning` or `error` (`[rules]`).
     pub rules: BTreeMap<String, Level>,
     /// Settings for the files some globs match (`[[overrides]]`), applied in order over the
@@ -181,6 +208,13 @@ pub const KNOWN_KEYS: &[&str] = &[
     "encoding",
     "encoding-in-code",
     "encoding-in-html-attributes",
+    "index-keys",
+    "index-labels",
+    "index-drafts",
+    "related",
+    "related-keys",
+    "related-title",
+    "drafts",
     "rules",
     "overrides",
 ];
@@ -310,6 +344,44 @@ pub fn json_schema() -> serde_json::Value {
         flag("Also repair inside raw HTML attribute values.", false),
     );
     add(
+        "index-keys",
+        words(
+            "Front matter keys an index page may list (`<!-- polish: index KEY -->`); empty: any key.",
+        ),
+    );
+    add(
+        "index-labels",
+        json!({"type": "object",
+        "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+        "description": "Display labels of values on index pages and chips, by key then value, e.g. { tags = { lsp = \"Language server\" } }."}),
+    );
+    add(
+        "index-drafts",
+        flag(
+            "List draft pages on index pages and among related pages when drafts are shown.",
+            false,
+        ),
+    );
+    add(
+        "related",
+        json!({"type": "integer", "minimum": 0, "default": 0,
+        "description": "How many related pages (sharing the most values of `related-keys`) to list at the end of each chapter; 0 for none."}),
+    );
+    add(
+        "related-keys",
+        words("Front matter keys whose shared values make two pages related."),
+    );
+    add(
+        "related-title",
+        json!({"type": "string", "default": "Related pages",
+        "description": "The heading over the related pages."}),
+    );
+    add(
+        "drafts",
+        json!({"enum": ["hide", "show"], "default": "hide",
+        "description": "`hide` leaves pages with `draft: true` out of the build; `show` builds them (e.g. MDBOOK_PREPROCESSOR__POLISH__DRAFTS=show mdbook serve)."}),
+    );
+    add(
         "rules",
         json!({"type": "object",
         "description": "Rule levels by rule id or name: off, note, warning or error.",
@@ -342,6 +414,13 @@ fn expected_shape(key: &str) -> &'static str {
         "header-fields" | "pro-words" | "con-words" | "pro-verdicts" | "con-verdicts"
         | "negation-words" => "a list of text, like `[\"summary\", \"tags\"]`",
         "header-labels" => "a table of text, like `{ audience = \"Who it is for\" }`",
+        "index-keys" | "related-keys" => "a list of keys, like `[\"tags\", \"topic\"]`",
+        "index-labels" => {
+            "a table of tables of text, like `{ tags = { lsp = \"Language server\" } }`"
+        }
+        "related" => "a whole number, like `3` (0 for none)",
+        "related-title" => "text, like `\"Related pages\"`",
+        "drafts" => "`\"hide\"` or `\"show\"`",
         "rules" => {
             "a table of rule ids and levels, like `{ PL401 = \"off\", PL203 = \"warning\" }` (levels: off, note, warning, error)"
         }
@@ -392,6 +471,13 @@ impl Default for Config {
             encoding: true,
             encoding_in_code: false,
             encoding_in_html_attributes: false,
+            index_keys: Vec::new(),
+            index_labels: BTreeMap::new(),
+            index_drafts: false,
+            related: 0,
+            related_keys: vec!["tags".into(), "topic".into()],
+            related_title: "Related pages".into(),
+            drafts: Drafts::Hide,
             rules: BTreeMap::new(),
             overrides: Vec::new(),
             raw: serde_json::Map::new(),
@@ -705,7 +791,7 @@ mod tests {
             // A value of the wrong kind for every key: text where a list, a boolean or a table
             // is wanted, and a number for the keys that take text.
             let wrong = match *key {
-                "on-failure" | "schema" => serde_json::json!(5),
+                "on-failure" | "schema" | "related-title" => serde_json::json!(5),
                 _ => serde_json::json!("yes"),
             };
             let err = Config::from_json(serde_json::json!({ *key: wrong }))

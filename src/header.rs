@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::collection::ChipLinks;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::markdown::{ParseOptions, parser, pulldown_cmark::Event, pulldown_cmark::Tag};
@@ -143,13 +144,16 @@ pub fn diagnostics(data: &Node, cfg: &HeaderConfig) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Renders the header for `data`. `id_prefix` keeps ids unique on the print page. Returns
-/// `None` when no configured field has a value.
+/// Renders the header for `data`. `id_prefix` keeps ids unique on the print page. `links`
+/// (the book's indexes, and this chapter's output path) turns the chips of indexed keys into
+/// links to their value on the index page. Returns `None` when no configured field has a
+/// value.
 pub fn render(
     data: &Node,
     cfg: &HeaderConfig,
     id_prefix: &str,
     parse: ParseOptions,
+    links: Option<(&ChipLinks, &str)>,
 ) -> (Option<String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut summary = None;
@@ -199,9 +203,21 @@ pub fn render(
                     escape_html(&label)
                 );
                 for v in vals {
-                    rows.push_str("<li>");
-                    escape_html_into(&mut rows, &v);
-                    rows.push_str("</li>");
+                    let href = links.and_then(|(l, from)| l.href(from, key, v.trim()));
+                    match href {
+                        Some(href) => {
+                            rows.push_str("<li><a href=\"");
+                            escape_html_into(&mut rows, &href);
+                            rows.push_str("\">");
+                            escape_html_into(&mut rows, &v);
+                            rows.push_str("</a></li>");
+                        }
+                        None => {
+                            rows.push_str("<li>");
+                            escape_html_into(&mut rows, &v);
+                            rows.push_str("</li>");
+                        }
+                    }
                 }
                 rows.push_str("</ul></dd></div>");
             }
@@ -241,7 +257,7 @@ pub fn render(
 /// interpreted), links that are not absolute http(s) (their text stays), images (their alt
 /// text), line breaks (a space: the header is one line, see the module docs). A summary that
 /// is not one plain paragraph (`# ...`, `- ...`, a table) is shown as escaped text, as written.
-fn summary_html(out: &mut String, text: &str, parse: ParseOptions) {
+pub(crate) fn summary_html(out: &mut String, text: &str, parse: ParseOptions) {
     use crate::markdown::pulldown_cmark::{CowStr, TagEnd, html};
     let events: Vec<Event<'_>> = parser(text, parse).collect();
     let one_paragraph = matches!(events.first(), Some(Event::Start(Tag::Paragraph)))
@@ -600,7 +616,7 @@ mod tests {
             "ftp://a",
         ] {
             let data = map(vec![("summary", s("x")), ("figma", s(figma))]);
-            let (_, from_render) = render(&data, &cfg, "p", ParseOptions::default());
+            let (_, from_render) = render(&data, &cfg, "p", ParseOptions::default(), None);
             let alone = diagnostics(&data, &cfg);
             assert_eq!(
                 format!("{alone:?}"),
@@ -669,6 +685,7 @@ mod tests {
             &HeaderConfig::default(),
             "polish-a",
             ParseOptions::default(),
+            None,
         );
         let html = html.unwrap();
         assert!(!html.contains("<script>"), "{html}");
@@ -740,6 +757,7 @@ mod tests {
             &HeaderConfig::default(),
             "p",
             ParseOptions::default(),
+            None,
         );
         let html = html.unwrap();
         assert!(diags.is_empty());
@@ -750,7 +768,7 @@ mod tests {
             fields: vec!["tags".into()],
             labels: [("tags".to_string(), "Keywords".to_string())].into(),
         };
-        let (html, _) = render(&data, &cfg, "p", ParseOptions::default());
+        let (html, _) = render(&data, &cfg, "p", ParseOptions::default(), None);
         let html = html.unwrap();
         assert!(html.contains("Keywords") && !html.contains("Platform") && !html.contains("figma"));
     }
@@ -772,7 +790,8 @@ mod tests {
                 &data,
                 &HeaderConfig::default(),
                 "p",
-                ParseOptions::default()
+                ParseOptions::default(),
+                None
             )
             .0,
             None

@@ -17,6 +17,7 @@
 
 pub mod baseline;
 pub mod cli;
+pub mod collection;
 pub mod compare;
 pub mod config;
 pub mod diagnostic;

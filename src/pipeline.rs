@@ -8,6 +8,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::collection::ChipLinks;
 use crate::compare::{self, CompareOptions};
 use crate::diagnostic::Diagnostic;
 use crate::encoding::{self, RepairOptions};
@@ -37,6 +38,9 @@ pub struct Settings {
     pub parse: ParseOptions,
     /// Rule levels (`[rules]`).
     pub levels: Levels,
+    /// The book's index pages, for the header's chips to link to (set by the preprocessor
+    /// when the book has an index marker).
+    pub links: Option<Arc<ChipLinks>>,
     /// Only the findings are wanted (`check`): every job still runs its checks, but no header
     /// or comparison HTML is built and [`ChapterResult::content`] stays `None`.
     pub diagnostics_only: bool,
@@ -99,13 +103,20 @@ pub struct ChapterInput<'a> {
 
 /// Runs every enabled job on one chapter.
 pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
-    process_inner(input, settings, true).0
+    process_inner(input, "", settings, true).0
+}
+
+/// [`process`] for a chapter of a book at `path` (its output path relative to `src`,
+/// `guide/intro.md`), which the header's links to index pages start from.
+pub fn process_at(input: ChapterInput<'_>, path: &str, settings: &Settings) -> ChapterResult {
+    process_inner(input, path, settings, true).0
 }
 
 /// [`process`]; with `share`, one parse may serve the repair and the comparison job (see
 /// [`Shared`]). Also says whether it did: the tests run both ways and compare.
 fn process_inner(
     input: ChapterInput<'_>,
+    path: &str,
     settings: &Settings,
     share: bool,
 ) -> (ChapterResult, bool) {
@@ -183,7 +194,8 @@ fn process_inner(
         }
     } else if input.html {
         if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
-            let (html, diags) = header::render(data, cfg, input.id_prefix, settings.parse);
+            let links = settings.links.as_deref().map(|l| (l, path));
+            let (html, diags) = header::render(data, cfg, input.id_prefix, settings.parse, links);
             later.extend(not_reported_yet(diags, &later));
             if let Some(html) = html {
                 let place = header::insertion_point(body, settings.parse);
@@ -633,8 +645,8 @@ mod tests {
                     for sep in ["\n", ""] {
                         let src = format!("{head}{a}{sep}{b}");
                         for settings in [&full, &check] {
-                            let (shared, was_used) = process_inner(input(&src), settings, true);
-                            let (reference, _) = process_inner(input(&src), settings, false);
+                            let (shared, was_used) = process_inner(input(&src), "", settings, true);
+                            let (reference, _) = process_inner(input(&src), "", settings, false);
                             assert_eq!(format!("{shared:?}"), format!("{reference:?}"), "{src:?}");
                             if was_used {
                                 used += 1;

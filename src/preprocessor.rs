@@ -5,15 +5,17 @@
 //! once per build (mdBook runs a preprocessor once per renderer, so only the run for the first
 //! renderer prints), and fail the build only under `on-failure = "error"`.
 
+use std::collections::HashSet;
 use std::io::{BufRead as _, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::book::{Book, BookItem, SectionNumber};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use rayon::prelude::*;
 
-use crate::config::{Config, OnFailure};
+use crate::collection::{self, Catalog};
+use crate::config::{Config, Drafts, OnFailure};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::header;
@@ -127,17 +129,27 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     let src_dir = ctx.config.book.src.clone();
     let src_root = ctx.root.join(&src_dir);
 
+    // Book-level front matter (index pages, related pages, drafts): read the pages these need
+    // before the chapters are processed, leave the drafts out. See `collection`.
+    let copts = collection::Options::from_config(
+        &cfg,
+        ctx.config.book.language.clone(),
+        profiles.list[base].settings.parse,
+    );
+    let book_level = BookLevel::prepare(&mut book, &cfg, &copts, &profiles.list[base].settings);
+
     // Chapters are independent until the cross-file rules, so they are processed in
     // parallel. Three passes keep everything in book order whatever the scheduling: take each
     // chapter's text out (in `for_each_chapter_mut` order), process the list in parallel
     // (`collect` keeps its order), then walk the book in the same order to put results back.
-    let mut jobs: Vec<(PathBuf, String, usize)> = Vec::new();
+    let mut jobs: Vec<(PathBuf, String, String, usize)> = Vec::new();
     let mut failed = None;
     book.for_each_chapter_mut(|ch| {
         if let Some(source_path) = &ch.source_path {
             let rel = source_path.to_string_lossy().replace('\\', "/");
+            let out = out_path(ch);
             match profiles.index(&scope, Some(0), &rel) {
-                Ok(p) => jobs.push((source_path.clone(), std::mem::take(&mut ch.content), p)),
+                Ok(p) => jobs.push((source_path.clone(), out, std::mem::take(&mut ch.content), p)),
                 Err(e) => failed = Some(e),
             }
         }
@@ -145,9 +157,15 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     if let Some(e) = failed {
         return Err(e);
     }
+    if let Some(links) = &book_level.links {
+        for p in &mut profiles.list {
+            p.settings.links = Some(links.clone());
+        }
+    }
     let results: Vec<Done> = jobs
         .into_par_iter()
-        .map(|(source_path, content, p)| {
+        .enumerate()
+        .map(|(i, (source_path, out, content, p))| {
             let rel = source_path.to_string_lossy().replace('\\', "/");
             let prefix = header::id_prefix(&rel);
             let workspace::Profile { config, settings } = &profiles.list[p];
@@ -159,7 +177,8 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
                     .require_front_matter
                     .applies_to(&rel, settings.schema_requires_keys()),
             };
-            let result = pipeline::process(input, settings);
+            let mut result = pipeline::process_at(input, &out, settings);
+            book_level.finish(i, &out, &content, &mut result, settings, html, &copts);
             Done::new(
                 p,
                 display_path(&src_dir, &source_path),
@@ -230,6 +249,222 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     outcome.print = ctx.renderer == first_renderer(&ctx.config);
     outcome.fail = cfg.on_failure == OnFailure::Error && outcome.counts.errors > 0;
     Ok((book, outcome))
+}
+
+/// The book-level jobs of one run: the catalogue of pages (when an index or related pages
+/// need it), the chips' links, and the drafts left out.
+#[derive(Default)]
+struct BookLevel {
+    /// Pages in the order the chapters are processed (`for_each_chapter_mut` order, chapters
+    /// with a file only), when the catalogue is needed.
+    catalog: Option<Catalog>,
+    links: Option<std::sync::Arc<collection::ChipLinks>>,
+    /// Output paths (and source paths) of the drafts left out, links to which are reported.
+    left_out: HashSet<String>,
+}
+
+impl BookLevel {
+    /// Reads what the book-level jobs need and leaves the drafts out of `book`. Costs a
+    /// byte search per chapter when the book uses none of them.
+    fn prepare(
+        book: &mut Book,
+        cfg: &Config,
+        opts: &collection::Options,
+        settings: &pipeline::Settings,
+    ) -> BookLevel {
+        let mut chapters: Vec<(String, String, &str)> = Vec::new();
+        let mut wanted = opts.related > 0;
+        let mut drafts_possible = false;
+        // `for_each_chapter_mut`'s order (children before their parent), so that page `i` is
+        // the `i`th chapter processed.
+        fn visit<'b>(
+            items: &'b [BookItem],
+            f: &mut impl FnMut(&'b mdbook_preprocessor::book::Chapter),
+        ) {
+            for item in items {
+                if let BookItem::Chapter(ch) = item {
+                    visit(&ch.sub_items, f);
+                    f(ch);
+                }
+            }
+        }
+        visit(&book.items, &mut |ch| {
+            if ch.source_path.is_some() {
+                wanted |= collection::may_have_marker(&ch.content);
+                drafts_possible |= collection::may_be_draft(&ch.content);
+                chapters.push((out_path(ch), ch.name.clone(), ch.content.as_str()));
+            }
+        });
+        if !wanted && !drafts_possible {
+            return BookLevel::default();
+        }
+        let pages: Vec<collection::Page> = chapters
+            .par_iter()
+            .map(|(path, name, content)| {
+                if wanted || collection::may_be_draft(content) {
+                    collection::Page::read(path, name, content, &settings.limits, settings.parse)
+                } else {
+                    collection::Page {
+                        path: path.clone(),
+                        title: name.clone(),
+                        ..collection::Page::default()
+                    }
+                }
+            })
+            .collect();
+        let mut level = BookLevel::default();
+        let mut pages = pages;
+        if cfg.drafts == Drafts::Hide && pages.iter().any(|p| p.draft) {
+            let drafts: HashSet<String> = pages
+                .iter()
+                .filter(|p| p.draft)
+                .map(|p| p.path.clone())
+                .collect();
+            let mut removed = Vec::new();
+            remove_drafts(&mut book.items, &drafts, &mut removed);
+            renumber(&mut book.items, &[]);
+            let gone: HashSet<&String> = removed.iter().map(|(out, _)| out).collect();
+            pages.retain(|p| !gone.contains(&p.path));
+            for (out, source) in removed {
+                level.left_out.insert(out);
+                level.left_out.extend(source);
+            }
+        }
+        if wanted {
+            let catalog = Catalog::build(pages, opts);
+            if !catalog.indexes.is_empty() {
+                level.links = Some(std::sync::Arc::new(catalog.chip_links()));
+            }
+            level.catalog = Some(catalog);
+        }
+        level
+    }
+
+    /// The book-level part of chapter `i` (in processing order) at output path `out`: its
+    /// findings, the index that replaces its markers, its related pages, its links to
+    /// left-out drafts turned into text.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        i: usize,
+        out: &str,
+        source: &str,
+        result: &mut pipeline::ChapterResult,
+        settings: &pipeline::Settings,
+        html: bool,
+        opts: &collection::Options,
+    ) {
+        let mut extra: Vec<Diagnostic> = Vec::new();
+        let mut drafts_linked = false;
+        if !self.left_out.is_empty() {
+            let links = collection::links_to_drafts(source, out, &self.left_out, settings.parse);
+            drafts_linked = !links.is_empty();
+            extra.extend(links.iter().map(collection::draft_link_finding));
+        }
+        let catalog = self.catalog.as_ref();
+        if let Some(found) = catalog.and_then(|c| c.findings.get(&i)) {
+            extra.extend(found.iter().cloned());
+        }
+        if !extra.is_empty() {
+            settings.levels.apply(&mut extra);
+            result.diagnostics.extend(extra);
+            result.diagnostics.sort_by(|a, b| {
+                (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+            });
+        }
+        let has_markers =
+            catalog.is_some_and(|c| c.pages.get(i).is_some_and(|p| !p.markers.is_empty()));
+        let related = catalog.and_then(|c| c.render_related(i, opts, html));
+        if !drafts_linked && !has_markers && related.is_none() {
+            return;
+        }
+        let mut text = result.content.take().unwrap_or_else(|| source.to_string());
+        if drafts_linked {
+            let links = collection::links_to_drafts(&text, out, &self.left_out, settings.parse);
+            text = collection::unlink(&text, &links);
+        }
+        if let (true, Some(c)) = (has_markers, catalog) {
+            text = collection::replace_markers(&text, settings.parse, |m| {
+                c.render_index(m, opts, html)
+            });
+        }
+        if let Some(related) = related {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push('\n');
+            text.push_str(&related);
+        }
+        result.content = (text != source).then_some(text);
+    }
+}
+
+/// A chapter's output path relative to `src`, `/`-separated (`README.md` is `index.md` by
+/// now: mdBook's own `index` preprocessor ran first).
+fn out_path(ch: &mdbook_preprocessor::book::Chapter) -> String {
+    ch.path
+        .as_ref()
+        .or(ch.source_path.as_ref())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
+}
+
+/// Takes the chapters whose output path is in `drafts` out of `items`, with the chapters
+/// nested under them (a draft section is a draft), and lists (output path, source path) of
+/// each removed chapter.
+fn remove_drafts(
+    items: &mut Vec<BookItem>,
+    drafts: &HashSet<String>,
+    removed: &mut Vec<(String, Option<String>)>,
+) {
+    fn all(item: &BookItem, removed: &mut Vec<(String, Option<String>)>) {
+        if let BookItem::Chapter(ch) = item {
+            if ch.path.is_some() {
+                removed.push((
+                    out_path(ch),
+                    ch.source_path
+                        .as_ref()
+                        .map(|p| p.to_string_lossy().replace('\\', "/")),
+                ));
+            }
+            for sub in &ch.sub_items {
+                all(sub, removed);
+            }
+        }
+    }
+    items.retain(|item| match item {
+        BookItem::Chapter(ch) if ch.path.is_some() && drafts.contains(&out_path(ch)) => {
+            all(item, removed);
+            false
+        }
+        _ => true,
+    });
+    for item in items.iter_mut() {
+        if let BookItem::Chapter(ch) = item {
+            remove_drafts(&mut ch.sub_items, drafts, removed);
+        }
+    }
+}
+
+/// Numbers the numbered chapters again after drafts left gaps (`1. 3.` becomes `1. 2.`),
+/// nested numbers under their parent's new number.
+fn renumber(items: &mut [BookItem], parent: &[u32]) {
+    let mut n = 0;
+    for item in items {
+        if let BookItem::Chapter(ch) = item {
+            let mine: Vec<u32> = match &ch.number {
+                Some(_) => {
+                    n += 1;
+                    let mut v = parent.to_vec();
+                    v.push(n);
+                    ch.number = Some(SectionNumber::new(v.clone()));
+                    v
+                }
+                None => parent.to_vec(),
+            };
+            renumber(&mut ch.sub_items, &mine);
+        }
+    }
 }
 
 /// One processed chapter, reduced to what the rest of the run needs. The book's memory matters

@@ -220,6 +220,26 @@ pub const RULES: &[Rule] = &[
         name: "stale-stylesheet",
         title: "the book's stylesheet is missing or older than this mdbook-polish",
     },
+    Rule {
+        code: "PL701",
+        name: "index-marker",
+        title: "an index marker that cannot be used (no key, a key not in `index-keys`, a second index of a key)",
+    },
+    Rule {
+        code: "PL702",
+        name: "index-empty",
+        title: "an index of a key that no page uses",
+    },
+    Rule {
+        code: "PL703",
+        name: "value-variants",
+        title: "one value written two ways across pages (`Front-end`, `frontend`), which splits it on the index",
+    },
+    Rule {
+        code: "PL704",
+        name: "draft-link",
+        title: "a link to a draft page that the build leaves out (the link is shown as text)",
+    },
 ];
 
 /// Looks a rule up by code.

@@ -750,6 +750,7 @@ pub fn settings_for(
         compare: cfg.compare_options(parse),
         parse,
         levels: cfg.levels().0,
+        links: None,
         diagnostics_only: false,
     })
 }

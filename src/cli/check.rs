@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::cli::ReportArgs;
+use crate::collection;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::frontmatter::schema::Schema;
@@ -128,11 +129,20 @@ struct Checked {
     guid: Option<Node>,
     /// Files a book chapter pulls in with `{{#include}}` outside code.
     includes: Vec<std::path::PathBuf>,
+    /// What the book-level rules need of a book's chapter (its values, markers, draft flag).
+    page: Option<collection::Page>,
 }
 
 /// Checks one file. `require` says whether it must have front matter; `in_book`, whether it
-/// is an mdBook chapter (whose `{{#include}}`s are checked too).
-fn check_file(t: &Target, settings: &Settings, require: bool, in_book: bool) -> Checked {
+/// is an mdBook chapter (whose `{{#include}}`s are checked too). `extra` holds book-level
+/// findings about it (see [`book_level`]), reported with its own.
+fn check_file(
+    t: &Target,
+    settings: &Settings,
+    require: bool,
+    in_book: bool,
+    mut extra: Vec<Diagnostic>,
+) -> Checked {
     let source = match read_source(&t.path) {
         Ok(s) => s,
         Err(bad) => {
@@ -145,6 +155,7 @@ fn check_file(t: &Target, settings: &Settings, require: bool, in_book: bool) -> 
                 },
                 guid: None,
                 includes: Vec::new(),
+                page: None,
             };
         }
     };
@@ -165,6 +176,24 @@ fn check_file(t: &Target, settings: &Settings, require: bool, in_book: bool) -> 
     } else {
         Vec::new()
     };
+    if !extra.is_empty() {
+        settings.levels.apply(&mut extra);
+        result.diagnostics.extend(extra);
+    }
+    let page = in_book.then(|| {
+        let mut page = collection::Page {
+            path: t.rel.clone(),
+            ..collection::Page::default()
+        };
+        if let Some(fm) = &result.front_matter {
+            page.fill(fm);
+        }
+        if collection::may_have_marker(&source) {
+            (page.markers, page.marker_findings) =
+                collection::find_markers(&source, settings.parse);
+        }
+        page
+    });
     let mut guid = result.front_matter.and_then(|fm| fm.get("guid").cloned());
     // The report keeps only the lines its findings and the guid are on (a shared guid, PL210,
     // is found after every file is read): a 5,000-chapter book is held in a few MB instead
@@ -182,7 +211,86 @@ fn check_file(t: &Target, settings: &Settings, require: bool, in_book: bool) -> 
         },
         guid,
         includes,
+        page,
     }
+}
+
+/// The book-level rules of `collection` over each book's chapters: index markers (PL701,
+/// PL702), one value spelt two ways (PL703), links to drafts the build leaves out (PL704).
+/// Returns the findings by index into `targets`, spans in each file's source.
+fn book_level(
+    inputs: &workspace::Inputs,
+    checked: &[Checked],
+    profiles: &[Profile],
+    of: &[usize],
+) -> Vec<(usize, Vec<Diagnostic>)> {
+    let mut found: std::collections::BTreeMap<usize, Vec<Diagnostic>> = Default::default();
+    for (b, book) in inputs.books.iter().enumerate() {
+        if !book.is_book {
+            continue;
+        }
+        let members: Vec<usize> = inputs
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| t.book == Some(b) && checked.get(*i).is_some_and(|c| c.page.is_some()))
+            .map(|(i, _)| i)
+            .collect();
+        let page = |i: usize| checked[i].page.as_ref();
+        let opts = collection::Options::from_config(
+            &book.config,
+            book.book_config.book.language.clone(),
+            crate::config::parse_options(&book.book_config),
+        );
+        let hidden = book.config.drafts == crate::config::Drafts::Hide;
+        let drafts: std::collections::HashSet<String> = members
+            .iter()
+            .filter_map(|&i| page(i))
+            .filter(|p| hidden && p.draft)
+            .map(|p| p.path.clone())
+            .collect();
+        if !drafts.is_empty() {
+            let linking: Vec<(usize, Vec<Diagnostic>)> = members
+                .par_iter()
+                .filter(|&&i| page(i).is_some_and(|p| !p.draft))
+                .filter_map(|&i| {
+                    let t = &inputs.targets[i];
+                    let text = read_source(&t.path).ok()?;
+                    let parse = profiles[of[i]].settings.parse;
+                    let links = collection::links_to_drafts(&text, &t.rel, &drafts, parse);
+                    (!links.is_empty()).then(|| {
+                        (
+                            i,
+                            links.iter().map(collection::draft_link_finding).collect(),
+                        )
+                    })
+                })
+                .collect();
+            for (i, d) in linking {
+                found.entry(i).or_default().extend(d);
+            }
+        }
+        let wanted = opts.related > 0
+            || members.iter().any(|&i| {
+                page(i).is_some_and(|p| !p.markers.is_empty() || !p.marker_findings.is_empty())
+            });
+        if !wanted {
+            continue;
+        }
+        let listed: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| page(i).is_some_and(|p| !drafts.contains(&p.path)))
+            .collect();
+        let pages = listed.iter().filter_map(|&i| page(i).cloned()).collect();
+        let catalog = collection::Catalog::build(pages, &opts);
+        for (local, d) in catalog.findings {
+            if let Some(&i) = listed.get(local) {
+                found.entry(i).or_default().extend(d);
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// The files that the checked chapters include and that are not targets themselves, each
@@ -275,9 +383,29 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             let require = config
                 .require_front_matter
                 .applies_to(&t.rel, settings.schema_requires_keys());
-            check_file(t, settings, require, inputs.in_book(t))
+            check_file(t, settings, require, inputs.in_book(t), Vec::new())
         })
         .collect();
+    // Book-level rules; a file they find something in is checked again with those findings,
+    // so that its report holds the lines they point at (see `SparseSource`). Few files are.
+    let again = book_level(&inputs, &checked, &profiles.list, &of);
+    let mut checked = checked;
+    let redone: Vec<(usize, Checked)> = again
+        .into_par_iter()
+        .map(|(i, extra)| {
+            let t = &inputs.targets[i];
+            let Profile {
+                config, settings, ..
+            } = &profiles.list[of[i]];
+            let require = config
+                .require_front_matter
+                .applies_to(&t.rel, settings.schema_requires_keys());
+            (i, check_file(t, settings, require, true, extra))
+        })
+        .collect();
+    for (i, c) in redone {
+        checked[i] = c;
+    }
     let snippets = included_targets(&inputs.targets, &checked);
     // An included file is not a chapter: no front matter is required of it or validated in
     // it (the build never sees front matter there); repairs and table notes apply as in the
@@ -294,12 +422,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             ..p.settings.clone()
         })
         .collect();
-    let mut checked = checked;
     checked.extend(
         snippets
             .par_iter()
             .zip(&of_snippets)
-            .map(|(t, &p)| check_file(t, &snippet_settings[p], false, false))
+            .map(|(t, &p)| check_file(t, &snippet_settings[p], false, false, Vec::new()))
             .collect::<Vec<_>>(),
     );
     let of: Vec<usize> = of.into_iter().chain(of_snippets).collect();

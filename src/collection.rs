@@ -1,0 +1,1313 @@
+//! Front matter for readers, across a whole book: index pages, chips that link to them,
+//! related pages, and drafts left out of the build.
+//!
+//! Owns everything that needs more than one chapter's front matter: the catalogue of pages
+//! ([`Page`], read once per chapter), the index of a key (`<!-- polish: index KEY -->` in a
+//! chapter, replaced by every value of KEY with its pages), the anchors of its values (the
+//! header's chips link to them), related pages, which pages are drafts, and the book-level
+//! findings about them (PL701-PL704). The preprocessor drives it; each function here is pure.
+//!
+//! Links are relative between the chapters' output paths (mdBook's `path`, where `README.md`
+//! has already become `index.md`), so they work from nested chapters and on the print page
+//! (mdBook rewrites chapter links there). Everything from front matter is HTML-escaped.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::{self, Limits, Node, Value};
+use crate::header::escape_html_into;
+use crate::markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use crate::markdown::{ParseOptions, parser};
+
+/// Rule: an index marker that cannot be used (no key, a key not in `index-keys`, a word
+/// we do not know, a second index of the same key).
+pub const INDEX_MARKER: &str = "PL701";
+/// Rule: an index of a key that no page uses.
+pub const INDEX_EMPTY: &str = "PL702";
+/// Rule: one value spelt two ways across pages (`Front-end`, `frontend`), which splits it
+/// on the index.
+pub const VALUE_VARIANTS: &str = "PL703";
+/// Rule: a link to a draft page that the build leaves out.
+pub const DRAFT_LINK: &str = "PL704";
+
+/// What a marker looks for, cheaply, before any parse.
+const MARKER_NEEDLE: &str = "polish: index";
+
+/// The book-level settings of this module (from [`crate::Config`]).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Keys an index may list; empty: any.
+    pub index_keys: Vec<String>,
+    /// Display labels by key, then value.
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// List drafts that are in the book on indexes and among related pages.
+    pub list_drafts: bool,
+    /// How many related pages per chapter (0: none).
+    pub related: usize,
+    /// Keys whose shared values relate pages.
+    pub related_keys: Vec<String>,
+    /// Heading over the related pages.
+    pub related_title: String,
+    /// The book's language (`book.language`), for the order of values.
+    pub language: Option<String>,
+    /// mdBook's parser flags, for a summary's inline Markdown.
+    pub parse: ParseOptions,
+}
+
+impl Options {
+    /// The options of a book's settings.
+    pub fn from_config(
+        cfg: &crate::Config,
+        language: Option<String>,
+        parse: ParseOptions,
+    ) -> Options {
+        Options {
+            index_keys: cfg.index_keys.clone(),
+            labels: cfg.index_labels.clone(),
+            list_drafts: cfg.index_drafts,
+            related: cfg.related,
+            related_keys: cfg.related_keys.clone(),
+            related_title: cfg.related_title.clone(),
+            language,
+            parse,
+        }
+    }
+
+    fn label<'a>(&'a self, key: &str, value: &'a str) -> &'a str {
+        self.labels
+            .get(key)
+            .and_then(|m| m.get(value))
+            .map_or(value, String::as_str)
+    }
+}
+
+/// One value of a key on a page, and where it is written (for findings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueAt {
+    /// The value as shown (trimmed).
+    pub text: String,
+    /// Its span in the chapter's source.
+    pub span: Range<usize>,
+}
+
+/// An index marker in a chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// The key to index.
+    pub key: String,
+    /// A second key to group each value's pages by (`by audience`).
+    pub by: Option<String>,
+    /// The marker's span in the chapter's source (the whole comment).
+    pub span: Range<usize>,
+}
+
+/// What the book-level jobs need to know of one chapter.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The output path relative to `src`, `/`-separated (`guide/intro.md`).
+    pub path: String,
+    /// The chapter's title (front matter `title`, else its name in `SUMMARY.md`).
+    pub title: String,
+    /// The front matter `summary`.
+    pub summary: Option<String>,
+    /// Values of every key with scalar or list values, in source order.
+    pub values: BTreeMap<String, Vec<ValueAt>>,
+    /// `draft: true`.
+    pub draft: bool,
+    /// Index markers in the chapter.
+    pub markers: Vec<Marker>,
+    /// Findings about the markers themselves (no key, unknown words).
+    pub marker_findings: Vec<Diagnostic>,
+}
+
+/// Whether a chapter may hold an index marker (a byte search; most chapters have none).
+pub fn may_have_marker(source: &str) -> bool {
+    memchr::memmem::find(source.as_bytes(), MARKER_NEEDLE.as_bytes()).is_some()
+}
+
+/// Whether a chapter may be a draft: its front matter mentions `draft` (a byte search over
+/// the opening lines; the parse decides).
+pub fn may_be_draft(source: &str) -> bool {
+    let head = source.get(..source.len().min(64 * 1024)).unwrap_or(source);
+    let head = head.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&head[from..], b"draft") {
+        let at = from + i;
+        if at == 0 || head[at - 1] == b'\n' {
+            return true;
+        }
+        from = at + 5;
+    }
+    false
+}
+
+impl Page {
+    /// Reads a chapter: its front matter (parsed again here only for the chapters the
+    /// book-level jobs need, see the preprocessor) and its index markers.
+    pub fn read(
+        path: &str,
+        name: &str,
+        source: &str,
+        limits: &Limits,
+        parse: ParseOptions,
+    ) -> Page {
+        let fm = frontmatter::extract(source, limits);
+        let mut page = Page {
+            path: path.to_string(),
+            title: name.to_string(),
+            ..Page::default()
+        };
+        if let Some(data) = &fm.data {
+            page.fill(data);
+        }
+        if may_have_marker(source) {
+            let (markers, findings) = find_markers(source, parse);
+            page.markers = markers;
+            page.marker_findings = findings;
+        }
+        page
+    }
+
+    /// Takes the title, summary, draft flag and values out of parsed front matter.
+    pub fn fill(&mut self, data: &Node) {
+        let text = |n: &Node| {
+            n.scalar_text()
+                .map(|t| repaired(t.trim()))
+                .filter(|t| !t.is_empty())
+        };
+        if let Some(t) = data.get("title").and_then(text) {
+            self.title = t;
+        }
+        self.summary = data.get("summary").and_then(text);
+        self.draft = matches!(data.get("draft").map(|n| &n.value), Some(Value::Bool(true)));
+        let Value::Map(entries) = &data.value else {
+            return;
+        };
+        for e in entries {
+            let Value::Str(key) = &e.key.value else {
+                continue;
+            };
+            let vals: Vec<ValueAt> = match &e.value.value {
+                Value::Seq(items) => items
+                    .iter()
+                    .filter_map(|n| {
+                        text(n).map(|t| ValueAt {
+                            text: t,
+                            span: n.span.clone(),
+                        })
+                    })
+                    .collect(),
+                Value::Map(_) | Value::Null => Vec::new(),
+                _ => e
+                    .value
+                    .string_list()
+                    .into_iter()
+                    .map(|t| ValueAt {
+                        text: repaired(&t),
+                        span: e.value.span.clone(),
+                    })
+                    .collect(),
+            };
+            if !vals.is_empty() {
+                self.values.insert(key.clone(), vals);
+            }
+        }
+    }
+
+    fn has(&self, key: &str, value: &str) -> bool {
+        self.values
+            .get(key)
+            .is_some_and(|v| v.iter().any(|x| x.text == value))
+    }
+}
+
+/// A value as the header shows it: mojibake repaired (the header is rendered from the
+/// repaired text, so an index must agree with it).
+fn repaired(s: &str) -> String {
+    crate::encoding::repair_text(s).unwrap_or_else(|| s.to_string())
+}
+
+/// The index markers of a chapter: HTML comments `<!-- polish: index KEY [by KEY2] -->`
+/// outside code, with findings for the ones that cannot be used.
+pub fn find_markers(source: &str, parse: ParseOptions) -> (Vec<Marker>, Vec<Diagnostic>) {
+    let mut markers = Vec::new();
+    let mut findings = Vec::new();
+    for (event, range) in parser(source, parse).into_offset_iter() {
+        let (Event::Html(text) | Event::InlineHtml(text)) = event else {
+            continue;
+        };
+        let Some(inner) = text
+            .trim()
+            .strip_prefix("<!--")
+            .and_then(|t| t.strip_suffix("-->"))
+        else {
+            continue;
+        };
+        let Some(words) = inner.trim().strip_prefix("polish:") else {
+            continue;
+        };
+        let words: Vec<&str> = words.split_whitespace().collect();
+        if words.first() != Some(&"index") {
+            continue;
+        }
+        let span = range.start..range.start + text.trim_end().len();
+        match words.as_slice() {
+            [_, key] => markers.push(Marker {
+                key: (*key).to_string(),
+                by: None,
+                span,
+            }),
+            [_, key, "by", by] => markers.push(Marker {
+                key: (*key).to_string(),
+                by: Some((*by).to_string()),
+                span,
+            }),
+            [_] => findings.push(
+                Diagnostic::warning(INDEX_MARKER, span, "this index marker names no key")
+                    .with_help("write the front matter key to index: `<!-- polish: index tags -->`"),
+            ),
+            _ => findings.push(
+                Diagnostic::warning(
+                    INDEX_MARKER,
+                    span,
+                    format!("this index marker is not `index KEY` or `index KEY by KEY`: `{}`", words.join(" ")),
+                )
+                .with_help("for example `<!-- polish: index topic -->` or `<!-- polish: index topic by audience -->`"),
+            ),
+        }
+    }
+    (markers, findings)
+}
+
+/// A lower-case, dash-separated form of `s` for an element id: letters and digits of any
+/// script are kept (as mdBook keeps them in heading ids), anything else becomes one `-`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// The form two spellings of one value share: letters and digits only, lower case
+/// (`Front-end`, `front end`, `frontend` → `frontend`).
+fn variant_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// One value on an index page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The value as written in front matter.
+    pub value: String,
+    /// The element id of its section on the index page.
+    pub anchor: String,
+    /// The pages that carry it (indexes into the catalogue), in book order.
+    pub pages: Vec<usize>,
+}
+
+/// The index of one key.
+#[derive(Debug, Clone)]
+pub struct Index {
+    /// The page that holds the marker.
+    pub page: usize,
+    /// The key.
+    pub key: String,
+    /// Every value, in the book language's alphabetical order.
+    pub entries: Vec<Entry>,
+}
+
+/// Every page, the indexes, and the book-level findings, per page.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    /// The pages, in book order.
+    pub pages: Vec<Page>,
+    /// The first index of each key.
+    pub indexes: BTreeMap<String, Index>,
+    /// Findings by page index (spans in that page's source).
+    pub findings: BTreeMap<usize, Vec<Diagnostic>>,
+}
+
+impl Catalog {
+    /// Builds the indexes of the markers in `pages`, and the findings about them.
+    pub fn build(pages: Vec<Page>, opts: &Options) -> Catalog {
+        let mut cat = Catalog {
+            pages,
+            ..Catalog::default()
+        };
+        let collator = collator(opts.language.as_deref());
+        let listed = |p: &Page| !p.draft || opts.list_drafts;
+        let mut markers: Vec<(usize, Marker)> = Vec::new();
+        for (i, p) in cat.pages.iter_mut().enumerate() {
+            let found = std::mem::take(&mut p.marker_findings);
+            if !found.is_empty() {
+                cat.findings.entry(i).or_default().extend(found);
+            }
+            markers.extend(p.markers.iter().cloned().map(|m| (i, m)));
+        }
+        for (i, m) in markers {
+            if !opts.index_keys.is_empty() && !opts.index_keys.contains(&m.key) {
+                let mut d = Diagnostic::warning(
+                    INDEX_MARKER,
+                    m.span.clone(),
+                    format!(
+                        "`{}` is not one of the keys an index may list (`index-keys`)",
+                        m.key
+                    ),
+                );
+                d = match crate::frontmatter::suggest::did_you_mean(
+                    &m.key,
+                    opts.index_keys.iter().map(String::as_str),
+                ) {
+                    Some(s) => d.with_help(s),
+                    None => d.with_help(format!(
+                        "add `{}` to `index-keys` in the book's settings, or index one of: {}",
+                        m.key,
+                        opts.index_keys.join(", ")
+                    )),
+                };
+                cat.findings.entry(i).or_default().push(d);
+                continue;
+            }
+            if let Some(first) = cat.indexes.get(&m.key) {
+                let d = Diagnostic::warning(
+                    INDEX_MARKER,
+                    m.span.clone(),
+                    format!(
+                        "`{}` already has an index on `{}`; chips link there, and this one is a copy",
+                        m.key, cat.pages[first.page].path
+                    ),
+                );
+                cat.findings.entry(i).or_default().push(d);
+                continue;
+            }
+            let mut by_value: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (j, p) in cat.pages.iter().enumerate() {
+                if !listed(p) {
+                    continue;
+                }
+                let mut seen = HashSet::new();
+                for v in p.values.get(&m.key).into_iter().flatten() {
+                    if seen.insert(v.text.as_str()) {
+                        by_value.entry(v.text.as_str()).or_default().push(j);
+                    }
+                }
+            }
+            if by_value.is_empty() {
+                let keys: Vec<&str> = {
+                    let mut k: Vec<&str> = cat
+                        .pages
+                        .iter()
+                        .flat_map(|p| p.values.keys().map(String::as_str))
+                        .collect();
+                    k.sort_unstable();
+                    k.dedup();
+                    k
+                };
+                let mut d = Diagnostic::warning(
+                    INDEX_EMPTY,
+                    m.span.clone(),
+                    format!("no page has a `{}` value, so this index is empty", m.key),
+                );
+                if let Some(s) = crate::frontmatter::suggest::did_you_mean(&m.key, keys) {
+                    d = d.with_help(s);
+                }
+                cat.findings.entry(i).or_default().push(d);
+            }
+            let mut entries: Vec<Entry> = by_value
+                .into_iter()
+                .map(|(value, pages)| Entry {
+                    value: value.to_string(),
+                    anchor: String::new(),
+                    pages,
+                })
+                .collect();
+            // The book's alphabetical order; byte order breaks ties so that the order (and
+            // the anchors given in it) is the same on every run.
+            entries.sort_by(|a, b| {
+                let la = opts.label(&m.key, &a.value);
+                let lb = opts.label(&m.key, &b.value);
+                collator
+                    .as_ref()
+                    .map_or(std::cmp::Ordering::Equal, |c| c.compare(la, lb))
+                    .then_with(|| la.cmp(lb))
+                    .then_with(|| a.value.cmp(&b.value))
+            });
+            assign_anchors(&m.key, &mut entries);
+            cat.indexes.insert(
+                m.key.clone(),
+                Index {
+                    page: i,
+                    key: m.key.clone(),
+                    entries,
+                },
+            );
+        }
+        cat.add_variant_findings(opts);
+        cat
+    }
+
+    /// PL703: on each indexed or related key, a value also written another way on other
+    /// pages. The finding goes on the less used spellings, suggesting the most used one.
+    fn add_variant_findings(&mut self, opts: &Options) {
+        let mut keys: Vec<&str> = self.indexes.keys().map(String::as_str).collect();
+        if opts.related > 0 {
+            keys.extend(opts.related_keys.iter().map(String::as_str));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            // variant form -> spelling -> pages using it
+            let mut forms: HashMap<String, BTreeMap<&str, Vec<usize>>> = HashMap::new();
+            for (i, p) in self.pages.iter().enumerate() {
+                for v in p.values.get(key).into_iter().flatten() {
+                    let spellings = forms.entry(variant_key(&v.text)).or_default();
+                    let pages = spellings.entry(v.text.as_str()).or_default();
+                    if pages.last() != Some(&i) {
+                        pages.push(i);
+                    }
+                }
+            }
+            let mut found: Vec<(usize, Diagnostic)> = Vec::new();
+            for spellings in forms.values() {
+                if spellings.len() < 2 {
+                    continue;
+                }
+                // The most used spelling wins; ties go to the first in byte order.
+                let Some((best, best_pages)) = spellings
+                    .iter()
+                    .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
+                else {
+                    continue;
+                };
+                for (spelling, pages) in spellings {
+                    if spelling == best {
+                        continue;
+                    }
+                    for &i in pages {
+                        for v in self.pages[i].values.get(key).into_iter().flatten() {
+                            if v.text != *spelling {
+                                continue;
+                            }
+                            found.push((
+                                i,
+                                Diagnostic::warning(
+                                    VALUE_VARIANTS,
+                                    v.span.clone(),
+                                    format!(
+                                        "`{key}` value `{spelling}` is written `{best}` on {} other page(s)",
+                                        best_pages.len()
+                                    ),
+                                )
+                                .with_help(format!(
+                                    "did you mean `{best}`? One spelling keeps the pages together on the index"
+                                )),
+                            ));
+                        }
+                    }
+                }
+            }
+            found.sort_by_key(|(i, d)| (*i, d.span.start));
+            for (i, d) in found {
+                self.findings.entry(i).or_default().push(d);
+            }
+        }
+    }
+
+    /// The chip links for the header: key → (index page path, value → anchor).
+    pub fn chip_links(&self) -> ChipLinks {
+        let mut links = ChipLinks::default();
+        for (key, index) in &self.indexes {
+            let anchors = index
+                .entries
+                .iter()
+                .map(|e| (e.value.clone(), e.anchor.clone()))
+                .collect();
+            links
+                .keys
+                .insert(key.clone(), (self.pages[index.page].path.clone(), anchors));
+        }
+        links
+    }
+
+    /// The index of `key` as the text that replaces its marker on `page`. `html` gets the
+    /// styled list; other renderers plain Markdown.
+    pub fn render_index(&self, marker: &Marker, opts: &Options, html: bool) -> String {
+        let Some(index) = self.indexes.get(&marker.key) else {
+            return String::new();
+        };
+        let from = &self.pages[index.page].path;
+        let mut out = String::new();
+        if html {
+            self.index_html(index, marker.by.as_deref(), from, opts, &mut out);
+        } else {
+            self.index_markdown(index, marker.by.as_deref(), from, opts, &mut out);
+        }
+        out
+    }
+
+    fn index_html(
+        &self,
+        index: &Index,
+        by: Option<&str>,
+        from: &str,
+        opts: &Options,
+        out: &mut String,
+    ) {
+        let key = &index.key;
+        out.push_str("<div class=\"polish-index\">");
+        if index.entries.is_empty() {
+            out.push_str("<p class=\"polish-index-empty\">No page has a value here yet.</p></div>");
+            return;
+        }
+        out.push_str("<nav class=\"polish-index-values\" aria-label=\"");
+        escape_html_into(out, &format!("Values of {key}"));
+        out.push_str("\"><ul>");
+        for e in &index.entries {
+            let _ = write!(out, "<li><a href=\"#{}\">", e.anchor);
+            escape_html_into(out, opts.label(key, &e.value));
+            let _ = write!(
+                out,
+                "</a> <span class=\"polish-index-count\">{}</span></li>",
+                e.pages.len()
+            );
+        }
+        out.push_str("</ul></nav>");
+        for e in &index.entries {
+            let _ = write!(
+                out,
+                "<section class=\"polish-index-entry\"><h2 id=\"{}\">",
+                e.anchor
+            );
+            escape_html_into(out, opts.label(key, &e.value));
+            let _ = write!(
+                out,
+                "</h2><p class=\"polish-index-count\">{}</p>",
+                pages_word(e.pages.len())
+            );
+            match by {
+                None => self.pages_html(&e.pages, from, opts, out),
+                Some(by) => {
+                    for (group, pages) in self.groups(&e.pages, by) {
+                        out.push_str("<h3>");
+                        match group {
+                            Some(g) => escape_html_into(out, opts.label(by, g)),
+                            None => escape_html_into(out, &format!("No {by}")),
+                        }
+                        out.push_str("</h3>");
+                        self.pages_html(&pages, from, opts, out);
+                    }
+                }
+            }
+            out.push_str("</section>");
+        }
+        out.push_str("</div>");
+    }
+
+    fn pages_html(&self, pages: &[usize], from: &str, opts: &Options, out: &mut String) {
+        out.push_str("<ul class=\"polish-index-pages\">");
+        for &j in pages {
+            let p = &self.pages[j];
+            out.push_str("<li><a href=\"");
+            escape_html_into(out, &relative_link(from, &p.path, true));
+            out.push_str("\">");
+            escape_html_into(out, &p.title);
+            out.push_str("</a>");
+            if let Some(s) = &p.summary {
+                // The summary as the header shows it: inline Markdown, escaped, safe links.
+                out.push_str("<p>");
+                crate::header::summary_html(out, s, opts.parse);
+                out.push_str("</p>");
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+
+    fn index_markdown(
+        &self,
+        index: &Index,
+        by: Option<&str>,
+        from: &str,
+        opts: &Options,
+        out: &mut String,
+    ) {
+        let key = &index.key;
+        for e in &index.entries {
+            let _ = write!(
+                out,
+                "## {}\n\n{}\n\n",
+                markdown_text(opts.label(key, &e.value)),
+                pages_word(e.pages.len())
+            );
+            match by {
+                None => self.pages_markdown(&e.pages, from, out),
+                Some(by) => {
+                    for (group, pages) in self.groups(&e.pages, by) {
+                        let g = group
+                            .map_or_else(|| format!("No {by}"), |g| opts.label(by, g).to_string());
+                        let _ = write!(out, "### {}\n\n", markdown_text(&g));
+                        self.pages_markdown(&pages, from, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn pages_markdown(&self, pages: &[usize], from: &str, out: &mut String) {
+        for &j in pages {
+            let p = &self.pages[j];
+            let _ = write!(
+                out,
+                "- [{}]({})",
+                markdown_text(&p.title),
+                relative_link(from, &p.path, false)
+            );
+            if let Some(s) = &p.summary {
+                let _ = write!(out, "\\\n  {}", markdown_text(s));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+
+    /// `pages` grouped by their values of `by`, groups in alphabetical order and pages
+    /// without a value last; a page with two values is in both groups.
+    fn groups<'a>(&'a self, pages: &[usize], by: &str) -> Vec<(Option<&'a str>, Vec<usize>)> {
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut none = Vec::new();
+        for &j in pages {
+            match self.pages[j].values.get(by) {
+                Some(vals) => {
+                    for v in vals {
+                        let g = groups.entry(v.text.as_str()).or_default();
+                        if g.last() != Some(&j) {
+                            g.push(j);
+                        }
+                    }
+                }
+                None => none.push(j),
+            }
+        }
+        let mut out: Vec<(Option<&str>, Vec<usize>)> =
+            groups.into_iter().map(|(g, p)| (Some(g), p)).collect();
+        if !none.is_empty() {
+            out.push((None, none));
+        }
+        out
+    }
+
+    /// The related pages of page `i`: up to `opts.related` listed pages sharing the most
+    /// values of the related keys; ties go to the page earlier in the book.
+    pub fn related(&self, i: usize, opts: &Options) -> Vec<usize> {
+        if opts.related == 0 {
+            return Vec::new();
+        }
+        let me = &self.pages[i];
+        let mut scored: Vec<(usize, usize)> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|&(j, p)| j != i && (!p.draft || opts.list_drafts))
+            .filter_map(|(j, p)| {
+                let shared: usize = opts
+                    .related_keys
+                    .iter()
+                    .filter_map(|k| me.values.get(k).map(|v| (k, v)))
+                    .map(|(k, vals)| {
+                        let mut seen = HashSet::new();
+                        vals.iter()
+                            .filter(|v| seen.insert(v.text.as_str()) && p.has(k, &v.text))
+                            .count()
+                    })
+                    .sum();
+                (shared > 0).then_some((j, shared))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(opts.related);
+        scored.into_iter().map(|(j, _)| j).collect()
+    }
+
+    /// The related pages of page `i` as the text appended to the chapter, or `None`.
+    pub fn render_related(&self, i: usize, opts: &Options, html: bool) -> Option<String> {
+        let related = self.related(i, opts);
+        if related.is_empty() {
+            return None;
+        }
+        let from = &self.pages[i].path;
+        let mut out = String::new();
+        if html {
+            out.push_str("<nav class=\"polish-related\" aria-label=\"");
+            escape_html_into(&mut out, &opts.related_title);
+            out.push_str("\"><h2>");
+            escape_html_into(&mut out, &opts.related_title);
+            out.push_str("</h2><ul>");
+            for j in related {
+                out.push_str("<li><a href=\"");
+                escape_html_into(&mut out, &relative_link(from, &self.pages[j].path, true));
+                out.push_str("\">");
+                escape_html_into(&mut out, &self.pages[j].title);
+                out.push_str("</a></li>");
+            }
+            out.push_str("</ul></nav>\n");
+        } else {
+            let _ = write!(out, "## {}\n\n", markdown_text(&opts.related_title));
+            for j in related {
+                let p = &self.pages[j];
+                let _ = writeln!(
+                    out,
+                    "- [{}]({})",
+                    markdown_text(&p.title),
+                    relative_link(from, &p.path, false)
+                );
+            }
+        }
+        Some(out)
+    }
+}
+
+fn pages_word(n: usize) -> String {
+    if n == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{n} pages")
+    }
+}
+
+/// Gives each entry an id: `key-value` slugs, and on a collision (`C++` and `C` both slug
+/// to `c`) a number after the later ones in the index's order (`tags-c-2`). An id is kept
+/// clear of every other id the index hands out.
+fn assign_anchors(key: &str, entries: &mut [Entry]) {
+    let base = match slug(key) {
+        s if s.is_empty() => "value".to_string(),
+        s => s,
+    };
+    let mut used: HashSet<String> = HashSet::new();
+    for e in entries.iter_mut() {
+        let s = slug(&e.value);
+        let first = if s.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}-{s}")
+        };
+        let mut anchor = first.clone();
+        let mut n = 2;
+        while used.contains(&anchor) {
+            anchor = format!("{first}-{n}");
+            n += 1;
+        }
+        used.insert(anchor.clone());
+        e.anchor = anchor;
+    }
+}
+
+/// Front matter text placed in generated Markdown: characters Markdown would read as syntax
+/// are escaped, and line breaks become spaces (one line per item).
+fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The link from the chapter at `from` to the chapter at `to` (both output paths relative
+/// to `src`, `/`-separated): relative, `.md` turned into `.html` for html, and percent-encoded
+/// where a URL needs it.
+pub fn relative_link(from: &str, to: &str, html: bool) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut link = String::new();
+    for _ in common..from_dirs.len() {
+        link.push_str("../");
+    }
+    let rest = to_parts[common..].join("/");
+    let rest = match (html, rest.strip_suffix(".md")) {
+        (true, Some(stem)) => format!("{stem}.html"),
+        _ => rest,
+    };
+    for b in rest.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$'()*+,;=:@".contains(&b) {
+            link.push(char::from(b));
+        } else {
+            let _ = write!(link, "%{b:02X}");
+        }
+    }
+    link
+}
+
+/// Per indexed key, where its index is and each value's anchor: what the header needs to
+/// turn chips into links.
+#[derive(Debug, Clone, Default)]
+pub struct ChipLinks {
+    /// key → (index page output path, value → anchor)
+    pub keys: BTreeMap<String, (String, HashMap<String, String>)>,
+}
+
+impl ChipLinks {
+    /// The href of `value`'s chip of `key` on the page at `from`, when `key` has an index.
+    pub fn href(&self, from: &str, key: &str, value: &str) -> Option<String> {
+        let (page, anchors) = self.keys.get(key)?;
+        let anchor = anchors.get(value)?;
+        let mut link = if page == from {
+            String::new()
+        } else {
+            relative_link(from, page, true)
+        };
+        link.push('#');
+        link.push_str(anchor);
+        Some(link)
+    }
+}
+
+/// The locale-aware order of the book's language, or `None` when the language is unknown to
+/// ICU (values are then in code point order).
+fn collator(language: Option<&str>) -> Option<icu_collator::CollatorBorrowed<'static>> {
+    // No language, or one ICU cannot read: the root order (Unicode's default collation).
+    let locale = language
+        .and_then(|l| icu_locale_core::Locale::try_from_str(l).ok())
+        .unwrap_or(icu_locale_core::Locale::UNKNOWN);
+    icu_collator::Collator::try_new(
+        locale.into(),
+        icu_collator::options::CollatorOptions::default(),
+    )
+    .ok()
+}
+
+/// A link in a chapter to a left-out draft page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftLink {
+    /// The whole link.
+    pub span: Range<usize>,
+    /// Its text, which stays on the page.
+    pub text: Range<usize>,
+    /// The draft's path.
+    pub target: String,
+}
+
+/// The links in `text` (a chapter at `from`) to any of the `drafts` (paths relative to
+/// `src`, source or output). Images and links in code are not links.
+pub fn links_to_drafts(
+    text: &str,
+    from: &str,
+    drafts: &HashSet<String>,
+    parse: ParseOptions,
+) -> Vec<DraftLink> {
+    // A cheap look for a file name first: most chapters link to no draft.
+    let mentions = drafts.iter().any(|d| {
+        let name = d.rsplit('/').next().unwrap_or(d);
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        memchr::memmem::find(text.as_bytes(), stem.as_bytes()).is_some()
+    });
+    if !mentions {
+        return Vec::new();
+    }
+    /// A link being read: its span, the draft it names, the span of its text so far.
+    struct Open {
+        span: Range<usize>,
+        target: Option<String>,
+        text: Option<Range<usize>>,
+    }
+    let mut out = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    for (event, range) in parser(text, parse).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let target = resolve(from, &dest_url).filter(|t| drafts.contains(t));
+                open.push(Open {
+                    span: range,
+                    target,
+                    text: None,
+                });
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(Open {
+                    span,
+                    target: Some(target),
+                    text,
+                }) = open.pop()
+                {
+                    out.push(DraftLink {
+                        text: text.unwrap_or(span.start..span.start),
+                        span,
+                        target,
+                    });
+                }
+            }
+            _ => {
+                if let Some(top) = open.last_mut() {
+                    let t = top.text.get_or_insert(range.clone());
+                    t.end = t.end.max(range.end);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The page a link's destination names, relative to `src`, when it is a relative link to a
+/// Markdown or html page.
+fn resolve(from: &str, dest: &str) -> Option<String> {
+    if dest.contains("://") || dest.starts_with('#') || dest.starts_with("mailto:") {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next()?;
+    if path.is_empty() {
+        return None;
+    }
+    let path = percent_decode(path);
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut d: Vec<&str> = from.split('/').collect();
+        d.pop();
+        d
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    match joined.strip_suffix(".html") {
+        Some(stem) => Some(format!("{stem}.md")),
+        None => Some(joined),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(h);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The finding for a link to a left-out draft.
+pub fn draft_link_finding(link: &DraftLink) -> Diagnostic {
+    Diagnostic::warning(
+        DRAFT_LINK,
+        link.span.clone(),
+        format!(
+            "this links to `{}`, a draft the build leaves out; the link is shown as text",
+            link.target
+        ),
+    )
+    .with_help(
+        "publish the page (remove `draft: true`), remove the link, or build with drafts shown (`drafts = \"show\"`)",
+    )
+}
+
+/// `text` with each of `links` replaced by its text. Links are in text order and do not
+/// overlap (a Markdown link cannot hold another).
+pub fn unlink(text: &str, links: &[DraftLink]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for l in links {
+        if l.span.start < at {
+            continue;
+        }
+        out.push_str(&text[at..l.span.start]);
+        out.push_str(&text[l.text.clone()]);
+        at = l.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The markers of `text` (a processed chapter) replaced by `render(marker)`. Markers are
+/// found again in the processed text: what the other jobs inserted moved them.
+pub fn replace_markers(
+    text: &str,
+    parse: ParseOptions,
+    mut render: impl FnMut(&Marker) -> String,
+) -> String {
+    let (markers, _) = find_markers(text, parse);
+    if markers.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in &markers {
+        out.push_str(&text[at..m.span.start]);
+        out.push_str(&render(m));
+        at = m.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, yaml: &str) -> Page {
+        let src = format!("---\n{yaml}\n---\n\n# T\n");
+        Page::read(
+            path,
+            "Name",
+            &src,
+            &Limits::default(),
+            ParseOptions::default(),
+        )
+    }
+
+    #[test]
+    fn relative_links_between_chapters() {
+        assert_eq!(relative_link("a.md", "b.md", true), "b.html");
+        assert_eq!(
+            relative_link("guide/a.md", "ref/tags.md", true),
+            "../ref/tags.html"
+        );
+        assert_eq!(
+            relative_link("guide/x/a.md", "guide/b.md", false),
+            "../b.md"
+        );
+        assert_eq!(
+            relative_link("a.md", "guide/b c.md", true),
+            "guide/b%20c.html"
+        );
+        assert_eq!(relative_link("guide/a.md", "guide/b.md", true), "b.html");
+    }
+
+    #[test]
+    fn slugs_keep_letters_of_any_script() {
+        assert_eq!(slug("Front-end  Devs!"), "front-end-devs");
+        assert_eq!(slug("Économie"), "économie");
+        assert_eq!(slug("日本語"), "日本語");
+        assert_eq!(slug("++"), "");
+    }
+
+    #[test]
+    fn colliding_values_get_distinct_anchors() {
+        let pages = vec![
+            page("a.md", "tags: [C++, C, c#]"),
+            page("idx.md", "title: Index"),
+        ];
+        let mut pages = pages;
+        pages[1].markers.push(Marker {
+            key: "tags".into(),
+            by: None,
+            span: 0..0,
+        });
+        let cat = Catalog::build(pages, &Options::default());
+        let anchors: Vec<&str> = cat.indexes["tags"]
+            .entries
+            .iter()
+            .map(|e| e.anchor.as_str())
+            .collect();
+        let unique: HashSet<&&str> = anchors.iter().collect();
+        assert_eq!(unique.len(), 3, "{anchors:?}");
+        assert!(anchors.contains(&"tags-c"));
+    }
+
+    #[test]
+    fn locale_aware_order() {
+        let mut pages = vec![page("a.md", "tags: [Zoo, zebra, Ähre, Affe]")];
+        pages[0].markers.push(Marker {
+            key: "tags".into(),
+            by: None,
+            span: 0..0,
+        });
+        let opts = Options {
+            language: Some("de".into()),
+            ..Options::default()
+        };
+        let cat = Catalog::build(pages, &opts);
+        let order: Vec<&str> = cat.indexes["tags"]
+            .entries
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect();
+        // Code point order would give `Affe, Zoo, zebra, Ähre`.
+        assert_eq!(order, ["Affe", "Ähre", "zebra", "Zoo"]);
+        // Swedish sorts Ä after Z.
+        let mut pages = vec![page("a.md", "tags: [zebra, Ähre, Affe]")];
+        pages[0].markers.push(Marker {
+            key: "tags".into(),
+            by: None,
+            span: 0..0,
+        });
+        let sv = Options {
+            language: Some("sv".into()),
+            ..Options::default()
+        };
+        let cat = Catalog::build(pages, &sv);
+        let order: Vec<&str> = cat.indexes["tags"]
+            .entries
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect();
+        assert_eq!(order, ["Affe", "zebra", "Ähre"]);
+    }
+
+    #[test]
+    fn markers_in_code_are_examples() {
+        let src = "# T\n\n<!-- polish: index tags -->\n\n```md\n<!-- polish: index topic -->\n```\n\n`<!-- polish: index audience -->`\n";
+        let (m, f) = find_markers(src, ParseOptions::default());
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].key, "tags");
+        assert_eq!(&src[m[0].span.clone()], "<!-- polish: index tags -->");
+        assert!(f.is_empty());
+        let (_, f) = find_markers(
+            "<!-- polish: index -->\n\n<!-- polish: index a b c -->\n",
+            ParseOptions::default(),
+        );
+        assert_eq!(f.len(), 2);
+        assert!(f.iter().all(|d| d.code == INDEX_MARKER));
+    }
+
+    #[test]
+    fn variants_are_reported_on_the_less_used_spelling() {
+        let mut pages = vec![
+            page("a.md", "tags: [Front-end]"),
+            page("b.md", "tags: [frontend]"),
+            page("c.md", "tags: [frontend, Back end]"),
+            page("d.md", "tags: [back-end]"),
+        ];
+        pages[0].markers.push(Marker {
+            key: "tags".into(),
+            by: None,
+            span: 0..0,
+        });
+        let cat = Catalog::build(pages, &Options::default());
+        let f: Vec<(usize, String)> = cat
+            .findings
+            .iter()
+            .flat_map(|(i, ds)| ds.iter().map(move |d| (*i, d.message.clone())))
+            .collect();
+        assert!(
+            f.iter()
+                .any(|(i, m)| *i == 0 && m.contains("`Front-end` is written `frontend` on 2")),
+            "{f:?}"
+        );
+        // A tie goes to the first spelling in byte order (`Back end` < `back-end`).
+        assert!(
+            f.iter()
+                .any(|(i, m)| *i == 3 && m.contains("`back-end` is written `Back end`")),
+            "{f:?}"
+        );
+        assert_eq!(f.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn related_pages_by_shared_values_with_stable_ties() {
+        let pages = vec![
+            page("a.md", "tags: [x, y]\ntopic: t"),
+            page("b.md", "tags: [x]"),
+            page("c.md", "tags: [x, y]"),
+            page("d.md", "tags: [y]"),
+            page("e.md", "tags: [z]\ndraft: true"),
+            page("f.md", "tags: [x, y]\ntopic: t\ndraft: true"),
+        ];
+        let opts = Options {
+            related: 3,
+            related_keys: vec!["tags".into(), "topic".into()],
+            ..Options::default()
+        };
+        let cat = Catalog::build(pages, &opts);
+        assert_eq!(cat.related(0, &opts), [2, 1, 3]);
+        let shown = Options {
+            list_drafts: true,
+            ..opts.clone()
+        };
+        assert_eq!(cat.related(0, &shown), [5, 2, 1]);
+        assert!(cat.related(4, &opts).is_empty());
+    }
+
+    #[test]
+    fn draft_links_are_found_and_unlinked() {
+        let drafts: HashSet<String> = ["guide/wip.md".to_string()].into();
+        let src = "See [the plan](wip.md#top) and [other](../x.md) and `[c](wip.md)`.\n";
+        let links = links_to_drafts(src, "guide/a.md", &drafts, ParseOptions::default());
+        assert_eq!(links.len(), 1);
+        assert_eq!(&src[links[0].span.clone()], "[the plan](wip.md#top)");
+        assert_eq!(
+            unlink(src, &links),
+            "See the plan and [other](../x.md) and `[c](wip.md)`.\n"
+        );
+        let html = links_to_drafts(
+            "[a](../guide/wip.html)",
+            "ref/b.md",
+            &drafts,
+            ParseOptions::default(),
+        );
+        assert_eq!(html.len(), 1);
+    }
+
+    #[test]
+    fn may_be_draft_looks_at_line_starts() {
+        assert!(may_be_draft("---\ndraft: true\n---\n"));
+        assert!(!may_be_draft("---\ntitle: a draft\n---\n"));
+    }
+
+    #[test]
+    fn everything_from_front_matter_is_escaped() {
+        let mut pages = vec![page(
+            "a.md",
+            "title: \"<script>x</script>\"\nsummary: \"a & <b>\"\ntags: [\"<i>\"]",
+        )];
+        pages[0].markers.push(Marker {
+            key: "tags".into(),
+            by: None,
+            span: 0..0,
+        });
+        let cat = Catalog::build(pages, &Options::default());
+        let m = cat.pages[0].markers[0].clone();
+        let html = cat.render_index(&m, &Options::default(), true);
+        assert!(
+            !html.contains("<script>") && !html.contains("<i>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;") && html.contains("a &amp; &lt;b&gt;"));
+        assert!(!html.contains('\n'), "one raw HTML line: {html}");
+        let md = cat.render_index(&m, &Options::default(), false);
+        assert!(md.contains("\\<script\\>"), "{md}");
+    }
+}
