@@ -1,21 +1,18 @@
 // Loads the compiled extension, as packaged, with a stand-in for the `vscode` module (VS Code
 // cannot run here) and checks what activate() asks of the language client: the command it
 // runs, the files it serves and watches, its options, and the message when the binary is
-// missing. The last test runs the server exactly as the client would, with the options the
-// extension built, to check that the server takes them as meant.
+// missing. (client.test.js runs the same extension with the real client and server.)
 //
 // EXTENSION_DIR: the extension's folder (default: this folder's parent; scripts/
-// test-editors-packaging passes the `extension/` folder unpacked from the .vsix, so the
-// dependencies it loads are the ones shipped). MDBOOK_POLISH: the binary for the last test.
+// test-editors passes the `extension/` folder unpacked from the .vsix, so the
+// dependencies it loads are the ones shipped).
 "use strict";
 
 const assert = require("node:assert/strict");
-const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const Module = require("node:module");
 const os = require("node:os");
 const path = require("node:path");
-const { pathToFileURL } = require("node:url");
 const { test, beforeEach, afterEach } = require("node:test");
 
 const extensionDir = path.resolve(process.env.EXTENSION_DIR || path.join(__dirname, ".."));
@@ -258,88 +255,3 @@ test("changing the path restarts the server with the new binary; other settings 
   assert.equal(old.state, "stopped");
   assert.equal(fresh.serverOptions.command, second);
 });
-
-test("the server, run as the client runs it, links rules to the configured guide", async (t) => {
-  const bin = process.env.MDBOOK_POLISH;
-  assert.ok(bin, "set MDBOOK_POLISH to the mdbook-polish binary for this test");
-  settings["mdbookPolish.path"] = path.resolve(bin);
-  settings["mdbookPolish.guideUrl"] = "https://docs.example.org/polish";
-  await freshExtension().activate(context());
-  const { serverOptions, clientOptions } = recorded.clients[0];
-
-  const chapter = path.join(folders[0], "chapter.md");
-  const text = "# Setup\n\nLetâ€™s start.\n";
-  fs.writeFileSync(chapter, text);
-  const server = spawn(serverOptions.command, serverOptions.args, { stdio: ["pipe", "pipe", "inherit"] });
-  t.after(() => server.kill());
-  const messages = lspReader(server.stdout);
-  const send = (msg) => {
-    const body = JSON.stringify({ jsonrpc: "2.0", ...msg });
-    server.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-  };
-
-  send({
-    id: 1, method: "initialize", params: {
-      processId: null, capabilities: {},
-      workspaceFolders: [{ uri: pathToFileURL(folders[0]).href, name: "book" }],
-      initializationOptions: clientOptions.initializationOptions,
-    },
-  });
-  const init = await messages.next((m) => m.id === 1);
-  assert.equal(init.result.serverInfo.name, "mdbook-polish");
-  send({ method: "initialized", params: {} });
-  const uri = pathToFileURL(chapter).href;
-  send({
-    method: "textDocument/didOpen", params: {
-      textDocument: { uri, languageId: clientOptions.documentSelector[0].language, version: 1, text },
-    },
-  });
-  const published = await messages.next((m) =>
-    m.method === "textDocument/publishDiagnostics" && m.params.uri === uri && m.params.diagnostics.length > 0);
-  const mojibake = published.params.diagnostics.find((d) => d.code === "PL401");
-  assert.ok(mojibake, JSON.stringify(published.params.diagnostics));
-  // `â€™` starts after `Let`, in UTF-16 code units.
-  assert.deepEqual(mojibake.range.start, { line: 2, character: 3 });
-  assert.equal(mojibake.codeDescription.href, "https://docs.example.org/polish/rules.html#PL401");
-  send({ id: 2, method: "shutdown" });
-  await messages.next((m) => m.id === 2);
-  send({ method: "exit" });
-  const code = await new Promise((r) => server.on("exit", r));
-  assert.equal(code, 0);
-});
-
-/** Reads Content-Length framed messages; next(pred) waits for the first that matches. */
-function lspReader(stream) {
-  let buffer = Buffer.alloc(0);
-  const seen = [];
-  let waiter;
-  stream.on("data", (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const end = buffer.indexOf("\r\n\r\n");
-      if (end < 0) break;
-      const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, end).toString())[1]);
-      if (buffer.length < end + 4 + length) break;
-      seen.push(JSON.parse(buffer.subarray(end + 4, end + 4 + length).toString("utf8")));
-      buffer = buffer.subarray(end + 4 + length);
-    }
-    if (waiter) waiter();
-  });
-  return {
-    next(pred) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(seen)}`)), 20000);
-        const check = () => {
-          const i = seen.findIndex(pred);
-          if (i >= 0) {
-            clearTimeout(timer);
-            waiter = undefined;
-            resolve(seen.splice(i, 1)[0]);
-          }
-        };
-        waiter = check;
-        check();
-      });
-    },
-  };
-}
