@@ -852,14 +852,16 @@ pub fn stylesheet_version(css: &str) -> Option<&str> {
     rest.split_whitespace().next()
 }
 
-/// The stylesheet `install` writes: a version banner, then the header and comparison styles.
+/// The stylesheet `install` writes: a version banner, then the header, comparison, index and
+/// related-page styles.
 /// The banner also records a digest of what follows it, so `install` can tell a copy it wrote
 /// from one the user edited (which it must not overwrite silently).
 pub fn stylesheet() -> String {
     let body = format!(
-        "{}\n{}",
+        "{}\n{}\n{}",
         include_str!("../assets/header.css"),
-        crate::compare::CSS
+        crate::compare::CSS,
+        include_str!("../assets/collection.css")
     );
     format!(
         "/* mdbook-polish {} stylesheet. Written by `mdbook-polish install`; run it again after upgrading. body-sha256:{} */\n{body}",
