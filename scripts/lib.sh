@@ -159,3 +159,25 @@ ensure_actionlint() {
     fi
     export ACTIONLINT_DIR="$dir"
 }
+
+# Neovim 0.7 or newer (Debian bookworm has 0.7.2), for the end-to-end test of the language
+# server in a real editor (tests/neovim.rs).
+ensure_neovim() {
+    if ! command -v nvim >/dev/null 2>&1; then
+        apt_install "Neovim" neovim
+    fi
+    require_cmd nvim "Neovim" "sudo apt-get install -y neovim, and put nvim on PATH"
+    local version
+    version=$(nvim --version | sed -n '1s/^NVIM v\([0-9]*\.[0-9]*\).*/\1/p')
+    case "$version" in
+        0.[0-6] | "") missing "Neovim 0.7 or newer (found: $(nvim --version | head -n1))" "see https://github.com/neovim/neovim/releases" ;;
+    esac
+}
+
+# tmux, which runs Neovim in a terminal for scripts/capture-neovim.
+ensure_tmux() {
+    if ! command -v tmux >/dev/null 2>&1; then
+        apt_install "tmux" tmux
+    fi
+    require_cmd tmux "tmux" "sudo apt-get install -y tmux, and put tmux on PATH"
+}
