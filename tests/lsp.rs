@@ -557,3 +557,145 @@ fn a_guid_shared_with_another_chapter_is_found_off_the_loop() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
+
+impl Client {
+    /// Waits for the answer to a harmless request: the server answers in order, so every
+    /// publication caused by the messages sent before it has arrived by then.
+    fn sync(&mut self, id: i64) {
+        let r = self.request(id, "shutdown-is-not-this", Value::Null);
+        assert_eq!(r["error"]["code"], -32601, "{r}");
+    }
+
+    /// The last diagnostics published for `uri` among the messages seen so far (which are
+    /// dropped), or `None` when it was not published.
+    fn last_published(&mut self, uri: &str) -> Option<Vec<Value>> {
+        let mut last = None;
+        self.seen.retain(|m| {
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                last = Some(m["params"]["diagnostics"].as_array().unwrap().clone());
+                false
+            } else {
+                true
+            }
+        });
+        last
+    }
+}
+
+/// Issue 20: a guid shared by two open chapters is reported in both; when one of them gets a
+/// new guid, the other's finding goes too, without a save or a scan.
+#[test]
+fn two_open_chapters_sharing_a_guid_clear_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let g = "6c1e0a52-3d4f-4b8e-9a71-2f5d8c0b9e13";
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"t\"\n").unwrap();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [A](a.md)\n- [B](b.md)\n- [C](c.md)\n",
+    )
+    .unwrap();
+    // On disk, only `a.md` has the guid; `b.md` gets it in the editor, unsaved.
+    let a = format!("---\ntitle: Ä 🚀\nguid: {g}\n---\n\n# A\n");
+    let b_disk = "---\ntitle: B\n---\n\n# B\n".to_string();
+    let b = format!("---\ntitle: B\nguid: {g}\n---\n\n# B\n");
+    let c_text = "---\ntitle: C\nguid: 11111111-2222-4333-8444-555555555555\n---\n\n# C\n";
+    std::fs::write(root.join("src/a.md"), &a).unwrap();
+    std::fs::write(root.join("src/b.md"), &b_disk).unwrap();
+    std::fs::write(root.join("src/c.md"), c_text).unwrap();
+    let (ua, ub, uc) = (
+        uri_of(&root.join("src/a.md")),
+        uri_of(&root.join("src/b.md")),
+        uri_of(&root.join("src/c.md")),
+    );
+
+    let mut c = Client::start();
+    initialize(&mut c, &root);
+    let open = |c: &mut Client, uri: &str, text: &str| {
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    };
+    // A unrelated chapter, open throughout: never published again by the others' changes.
+    open(&mut c, &uc, c_text);
+    open(&mut c, &ua, &a);
+    // `a.md` alone (the disk has no other use): clean, before and after the scan.
+    assert_eq!(codes(&c.diagnostics(1)), Vec::<&str>::new());
+    c.sync(100);
+    c.seen.clear();
+
+    // `b.md` opens with the guid in its unsaved text: both chapters report it.
+    open(&mut c, &ub, &b);
+    // The scan may still be running; once it is back, both are published with the rule.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let (mut got_a, mut got_b) = (None, None);
+    while got_a.is_none() || got_b.is_none() {
+        assert!(std::time::Instant::now() < deadline, "{:#?}", c.seen);
+        c.sync(101);
+        if let Some(d) = c.last_published(&ua) {
+            got_a = Some(d);
+        }
+        if let Some(d) = c.last_published(&ub) {
+            got_b = Some(d);
+        }
+        if got_b.as_ref().is_some_and(|d| d.is_empty()) {
+            // Published before the scan was back: wait for the next one.
+            got_b = None;
+        }
+        if got_a.as_ref().is_some_and(|d| d.is_empty()) {
+            got_a = None;
+        }
+    }
+    let (da, db) = (got_a.unwrap(), got_b.unwrap());
+    assert_eq!(codes(&da), ["PL210"], "{da:#?}");
+    assert_eq!(codes(&db), ["PL210"], "{db:#?}");
+    assert_eq!(da[0]["range"], range((2, 6), (2, 42)));
+    // Each names the other, at the place in the editor's text.
+    assert_eq!(da[0]["relatedInformation"][0]["location"]["uri"], ub);
+    assert_eq!(db[0]["relatedInformation"][0]["location"]["uri"], ua);
+    assert_eq!(
+        db[0]["relatedInformation"][0]["location"]["range"],
+        range((2, 6), (2, 42))
+    );
+
+    // A new guid in `b.md`, typed, not saved: both findings go at once.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ub, "version": 2},
+               "contentChanges": [{"range": range((2, 6), (2, 14)), "text": "7d2f1b63"}]}),
+    );
+    c.sync(102);
+    assert_eq!(c.last_published(&ub), Some(Vec::new()));
+    assert_eq!(
+        c.last_published(&ua),
+        Some(Vec::new()),
+        "a.md is published again"
+    );
+    assert_eq!(c.last_published(&uc), None, "c.md is not concerned");
+
+    // Typed back: both report it again.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ub, "version": 3},
+               "contentChanges": [{"range": range((2, 6), (2, 14)), "text": "6c1e0a52"}]}),
+    );
+    c.sync(103);
+    assert_eq!(codes(&c.last_published(&ub).unwrap()), ["PL210"]);
+    assert_eq!(codes(&c.last_published(&ua).unwrap()), ["PL210"]);
+
+    // `b.md` is closed unsaved: the disk's copy has no guid, so `a.md` is clean again.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": ub}}),
+    );
+    c.sync(104);
+    assert_eq!(c.last_published(&ub), Some(Vec::new()));
+    assert_eq!(c.last_published(&ua), Some(Vec::new()));
+
+    let r = c.request(105, "shutdown", Value::Null);
+    assert_eq!(r["result"], Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
