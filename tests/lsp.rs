@@ -699,3 +699,104 @@ fn two_open_chapters_sharing_a_guid_clear_together() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
+
+fn mdbook() -> std::path::PathBuf {
+    let candidate = std::env::var_os("MDBOOK")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "mdbook".into());
+    match std::process::Command::new(&candidate)
+        .arg("--version")
+        .output()
+    {
+        Ok(out) if String::from_utf8_lossy(&out.stdout).contains("v0.5") => candidate,
+        other => panic!(
+            "this test needs mdBook 0.5 on PATH (or MDBOOK=/path/to/mdbook); scripts/test installs it: {other:?}"
+        ),
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Issue 20: a diagnostic's `codeDescription` link lands on its rule. The guide is built as
+/// `scripts/build-guide` builds it (the real mdbook running the real binary), every rule of
+/// the catalogue must have exactly one element with its id in `rules.html`, and the link the
+/// server publishes, with `guideUrl` pointing at the built guide, names an existing file and
+/// one of those ids.
+#[test]
+fn rule_links_land_on_their_rule_in_the_built_guide() {
+    let dir = tempfile::tempdir().unwrap();
+    let guide = dir.path().join("guide");
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&manifest.join("book/src"), &guide.join("src"));
+    std::fs::copy(manifest.join("book/book.toml"), guide.join("book.toml")).unwrap();
+    let bin_dir = std::path::Path::new(POLISH).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let install = Command::new(POLISH)
+        .args(["install"])
+        .arg(&guide)
+        .output()
+        .unwrap();
+    assert!(install.status.success(), "{install:?}");
+    let out = dir.path().join("html");
+    let build = Command::new(mdbook())
+        .arg("build")
+        .arg(&guide)
+        .arg("-d")
+        .arg(&out)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let html = std::fs::read_to_string(out.join("rules.html")).unwrap();
+    for r in mdbook_polish::rules::RULES {
+        let id = format!("id=\"{}\"", r.code);
+        assert_eq!(html.matches(&id).count(), 1, "{} in rules.html", r.code);
+    }
+
+    // The server's link, with the guide's address given by the client.
+    let guide_url = format!("file://{}/", std::fs::canonicalize(&out).unwrap().display());
+    let mut c = Client::start();
+    c.request(
+        1,
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+               "initializationOptions": {"guideUrl": guide_url.trim_end_matches('/')}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = uri_of(&dir.path().join("loose.md"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+               "text": "---\ntilte: x\n---\n\n# Loose\n"}}),
+    );
+    let diags = c.diagnostics(1);
+    let href = diags[0]["codeDescription"]["href"].as_str().unwrap();
+    let (file, fragment) = href
+        .strip_prefix("file://")
+        .and_then(|h| h.split_once('#'))
+        .unwrap_or_else(|| panic!("{href}"));
+    assert_eq!(fragment, diags[0]["code"].as_str().unwrap());
+    let page = std::fs::read_to_string(file).unwrap();
+    assert!(page.contains(&format!("id=\"{fragment}\"")), "{href}");
+    c.request(2, "shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
