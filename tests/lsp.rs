@@ -800,3 +800,83 @@ fn rule_links_land_on_their_rule_in_the_built_guide() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
+
+/// A team schema with an object property behind a `$ref`, a nested enum and a list of
+/// mappings.
+const NESTED_SCHEMA: &str = r##"{
+  "type": "object",
+  "$defs": {
+    "design": {
+      "type": "object",
+      "description": "The design behind the page.",
+      "properties": {
+        "url": { "type": "string", "description": "Link to the design file." },
+        "stage": { "enum": ["sketch", "final"], "description": "How far the design is." }
+      }
+    }
+  },
+  "properties": {
+    "title": { "type": "string" },
+    "figma": { "$ref": "#/$defs/design" },
+    "links": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": { "href": { "type": "string" }, "kind": { "enum": ["video", "sample"] } }
+      }
+    }
+  }
+}"##;
+
+/// Issue 20: hover and completion inside nested mappings, through the real binary.
+#[test]
+fn nested_mappings_get_their_sub_schema_over_stdio() {
+    let dir = book();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::write(root.join("schema.json"), NESTED_SCHEMA).unwrap();
+    let text = "---\ntitle: 雪 🚀\nfigma:\n  url: https://example.com/d\n  stage: \nlinks:\n  - href: a\n    \n---\n\n# N\n";
+    let uri = uri_of(&root.join("src/notes.md"));
+    let mut c = Client::start();
+    initialize(&mut c, &root);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    c.diagnostics(1);
+    let labels = |r: &Value| -> Vec<String> {
+        r["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The nested enum's values at `  stage: |`.
+    let r = c.request(
+        2,
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": pos(4, 9)}),
+    );
+    assert_eq!(labels(&r), ["sketch", "final"]);
+    // The item mapping's unused key at the indented empty line below `- href: a`.
+    let r = c.request(
+        3,
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": pos(7, 4)}),
+    );
+    assert_eq!(labels(&r), ["kind"]);
+    assert_eq!(r["result"][0]["textEdit"]["newText"], "kind: ");
+    assert_eq!(r["result"][0]["textEdit"]["range"], range((7, 4), (7, 4)));
+    // Hover on the nested key: its own description, not the top level's.
+    let h = c.request(
+        4,
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(3, 3)}),
+    );
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("Link to the design file."), "{md}");
+    assert_eq!(h["result"]["range"], range((3, 2), (3, 5)));
+    c.request(5, "shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
