@@ -880,3 +880,125 @@ fn nested_mappings_get_their_sub_schema_over_stdio() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
+
+/// Issue 20: "add missing required keys with placeholders", through the real binary: the
+/// keys go at the end of the block (an empty value for the writer to fill, which is then
+/// reported on its own line; a fresh UUID for the guid), and a chapter with no front matter
+/// gets one.
+#[test]
+fn missing_required_keys_are_added_with_placeholders() {
+    let dir = book();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::write(
+        root.join("schema.json"),
+        SCHEMA.replacen(
+            "\"type\": \"object\",",
+            "\"type\": \"object\", \"required\": [\"title\", \"level\", \"guid\"],",
+            1,
+        ),
+    )
+    .unwrap();
+    let mut c = Client::start();
+    initialize(&mut c, &root);
+    let uri = uri_of(&root.join("src/notes.md"));
+    let text = "---\r\ntitle: 雪 🚀 notes\r\ndraft: false\r\n---\r\n\r\n# Notes\r\n".to_string();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics(1);
+    assert_eq!(codes(&diags), ["PL204"], "{diags:#?}");
+    // Anywhere in the front matter (here: the value of `draft`).
+    let r = c.request(
+        2,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range((2, 8), (2, 8)),
+               "context": {"diagnostics": diags}}),
+    );
+    let action = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Add the missing"))
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(
+        action["title"],
+        "Add the missing required keys `level`, `guid` (to fill in)"
+    );
+    assert_eq!(action["diagnostics"][0]["code"], "PL204");
+    let added = apply(&text, &action["edit"], &uri);
+    let guid = added
+        .split("guid: ")
+        .nth(1)
+        .and_then(|g| g.split("\r\n").next())
+        .unwrap()
+        .to_string();
+    assert!(guid.len() == 36 && guid.as_bytes()[14] == b'4', "{added}");
+    assert_eq!(
+        added,
+        format!(
+            "---\r\ntitle: 雪 🚀 notes\r\ndraft: false\r\nlevel:\r\nguid: {guid}\r\n---\r\n\r\n# Notes\r\n"
+        )
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": added}]}),
+    );
+    // The key is there; its empty value is reported where the writer fills it in.
+    let diags = c.diagnostics(2);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 3, "{diags:#?}");
+    assert_ne!(diags[0]["code"], "PL204");
+    // No action is offered again.
+    let r = c.request(
+        3,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range((1, 0), (1, 0)),
+               "context": {"diagnostics": []}}),
+    );
+    assert!(
+        r["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| !a["title"].as_str().unwrap().starts_with("Add")),
+        "{r:#}"
+    );
+
+    // A chapter with no front matter, where the schema requires keys: one is created.
+    let bare_uri = uri_of(&root.join("src/bare.md"));
+    let bare = "# Bare\n\nText.\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": bare_uri, "languageId": "markdown", "version": 1, "text": bare}}),
+    );
+    let d = loop {
+        let m = c.wait("textDocument/publishDiagnostics");
+        if m["params"]["uri"] == bare_uri {
+            break m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+    };
+    assert_eq!(codes(&d), ["PL106"], "{d:#?}");
+    let r = c.request(
+        4,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": bare_uri}, "range": range((0, 2), (0, 2)),
+               "context": {"diagnostics": d}}),
+    );
+    let create = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Add front matter"))
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(create["diagnostics"][0]["code"], "PL106");
+    let made = apply(bare, &create["edit"], &bare_uri);
+    assert!(
+        made.starts_with("---\ntitle:\nlevel:\nguid: ")
+            && made.ends_with("\n---\n\n# Bare\n\nText.\n"),
+        "{made}"
+    );
+    c.request(5, "shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}

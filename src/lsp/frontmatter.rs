@@ -654,7 +654,7 @@ fn value_end(text: &str, start: usize, line_end: usize) -> usize {
 
 /// A scalar as YAML would read it back as the same text: plain when safe, else in double
 /// quotes (JSON's string syntax is YAML's double-quoted syntax).
-fn yaml_scalar(s: &str) -> String {
+pub fn yaml_scalar(s: &str) -> String {
     let plain = !s.is_empty()
         && !s.starts_with([
             ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',

@@ -9,7 +9,7 @@
 //!
 //! Owns: the transport ([`read_frame`]), the request loop and its state ([`Server`]). The
 //! parts: [`position`] (UTF-16), [`document`] (text sync), [`diagnostics`], [`frontmatter`]
-//! (hover, completion), [`actions`], [`guids`] (the shared-guid rule, from a book scan on
+//! (hover, completion), [`actions`] (with [`required`]), [`guids`] (the shared-guid rule, from a book scan on
 //! another thread).
 //!
 //! The loop is synchronous: one chapter's check costs about what `check` of that file does
@@ -22,6 +22,7 @@ pub mod document;
 pub mod frontmatter;
 pub mod guids;
 pub mod position;
+pub mod required;
 
 use std::collections::HashMap;
 use std::io::{BufRead, Read as _, Write};
