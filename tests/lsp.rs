@@ -557,3 +557,448 @@ fn a_guid_shared_with_another_chapter_is_found_off_the_loop() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
+
+impl Client {
+    /// Waits for the answer to a harmless request: the server answers in order, so every
+    /// publication caused by the messages sent before it has arrived by then.
+    fn sync(&mut self, id: i64) {
+        let r = self.request(id, "shutdown-is-not-this", Value::Null);
+        assert_eq!(r["error"]["code"], -32601, "{r}");
+    }
+
+    /// The last diagnostics published for `uri` among the messages seen so far (which are
+    /// dropped), or `None` when it was not published.
+    fn last_published(&mut self, uri: &str) -> Option<Vec<Value>> {
+        let mut last = None;
+        self.seen.retain(|m| {
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                last = Some(m["params"]["diagnostics"].as_array().unwrap().clone());
+                false
+            } else {
+                true
+            }
+        });
+        last
+    }
+}
+
+/// Issue 20: a guid shared by two open chapters is reported in both; when one of them gets a
+/// new guid, the other's finding goes too, without a save or a scan.
+#[test]
+fn two_open_chapters_sharing_a_guid_clear_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let g = "6c1e0a52-3d4f-4b8e-9a71-2f5d8c0b9e13";
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"t\"\n").unwrap();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [A](a.md)\n- [B](b.md)\n- [C](c.md)\n",
+    )
+    .unwrap();
+    // On disk, only `a.md` has the guid; `b.md` gets it in the editor, unsaved.
+    let a = format!("---\ntitle: Ä 🚀\nguid: {g}\n---\n\n# A\n");
+    let b_disk = "---\ntitle: B\n---\n\n# B\n".to_string();
+    let b = format!("---\ntitle: B\nguid: {g}\n---\n\n# B\n");
+    let c_text = "---\ntitle: C\nguid: 11111111-2222-4333-8444-555555555555\n---\n\n# C\n";
+    std::fs::write(root.join("src/a.md"), &a).unwrap();
+    std::fs::write(root.join("src/b.md"), &b_disk).unwrap();
+    std::fs::write(root.join("src/c.md"), c_text).unwrap();
+    let (ua, ub, uc) = (
+        uri_of(&root.join("src/a.md")),
+        uri_of(&root.join("src/b.md")),
+        uri_of(&root.join("src/c.md")),
+    );
+
+    let mut c = Client::start();
+    initialize(&mut c, &root);
+    let open = |c: &mut Client, uri: &str, text: &str| {
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    };
+    // A unrelated chapter, open throughout: never published again by the others' changes.
+    open(&mut c, &uc, c_text);
+    open(&mut c, &ua, &a);
+    // `a.md` alone (the disk has no other use): clean, before and after the scan.
+    assert_eq!(codes(&c.diagnostics(1)), Vec::<&str>::new());
+    c.sync(100);
+    c.seen.clear();
+
+    // `b.md` opens with the guid in its unsaved text: both chapters report it.
+    open(&mut c, &ub, &b);
+    // The scan may still be running; once it is back, both are published with the rule.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let (mut got_a, mut got_b) = (None, None);
+    while got_a.is_none() || got_b.is_none() {
+        assert!(std::time::Instant::now() < deadline, "{:#?}", c.seen);
+        c.sync(101);
+        if let Some(d) = c.last_published(&ua) {
+            got_a = Some(d);
+        }
+        if let Some(d) = c.last_published(&ub) {
+            got_b = Some(d);
+        }
+        if got_b.as_ref().is_some_and(|d| d.is_empty()) {
+            // Published before the scan was back: wait for the next one.
+            got_b = None;
+        }
+        if got_a.as_ref().is_some_and(|d| d.is_empty()) {
+            got_a = None;
+        }
+    }
+    let (da, db) = (got_a.unwrap(), got_b.unwrap());
+    assert_eq!(codes(&da), ["PL210"], "{da:#?}");
+    assert_eq!(codes(&db), ["PL210"], "{db:#?}");
+    assert_eq!(da[0]["range"], range((2, 6), (2, 42)));
+    // Each names the other, at the place in the editor's text.
+    assert_eq!(da[0]["relatedInformation"][0]["location"]["uri"], ub);
+    assert_eq!(db[0]["relatedInformation"][0]["location"]["uri"], ua);
+    assert_eq!(
+        db[0]["relatedInformation"][0]["location"]["range"],
+        range((2, 6), (2, 42))
+    );
+
+    // A new guid in `b.md`, typed, not saved: both findings go at once.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ub, "version": 2},
+               "contentChanges": [{"range": range((2, 6), (2, 14)), "text": "7d2f1b63"}]}),
+    );
+    c.sync(102);
+    assert_eq!(c.last_published(&ub), Some(Vec::new()));
+    assert_eq!(
+        c.last_published(&ua),
+        Some(Vec::new()),
+        "a.md is published again"
+    );
+    assert_eq!(c.last_published(&uc), None, "c.md is not concerned");
+
+    // Typed back: both report it again.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ub, "version": 3},
+               "contentChanges": [{"range": range((2, 6), (2, 14)), "text": "6c1e0a52"}]}),
+    );
+    c.sync(103);
+    assert_eq!(codes(&c.last_published(&ub).unwrap()), ["PL210"]);
+    assert_eq!(codes(&c.last_published(&ua).unwrap()), ["PL210"]);
+
+    // `b.md` is closed unsaved: the disk's copy has no guid, so `a.md` is clean again.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": ub}}),
+    );
+    c.sync(104);
+    assert_eq!(c.last_published(&ub), Some(Vec::new()));
+    assert_eq!(c.last_published(&ua), Some(Vec::new()));
+
+    let r = c.request(105, "shutdown", Value::Null);
+    assert_eq!(r["result"], Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
+
+fn mdbook() -> std::path::PathBuf {
+    let candidate = std::env::var_os("MDBOOK")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "mdbook".into());
+    match std::process::Command::new(&candidate)
+        .arg("--version")
+        .output()
+    {
+        Ok(out) if String::from_utf8_lossy(&out.stdout).contains("v0.5") => candidate,
+        other => panic!(
+            "this test needs mdBook 0.5 on PATH (or MDBOOK=/path/to/mdbook); scripts/test installs it: {other:?}"
+        ),
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Issue 20: a diagnostic's `codeDescription` link lands on its rule. The guide is built as
+/// `scripts/build-guide` builds it (the real mdbook running the real binary), every rule of
+/// the catalogue must have exactly one element with its id in `rules.html`, and the link the
+/// server publishes, with `guideUrl` pointing at the built guide, names an existing file and
+/// one of those ids.
+#[test]
+fn rule_links_land_on_their_rule_in_the_built_guide() {
+    let dir = tempfile::tempdir().unwrap();
+    let guide = dir.path().join("guide");
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&manifest.join("book/src"), &guide.join("src"));
+    std::fs::copy(manifest.join("book/book.toml"), guide.join("book.toml")).unwrap();
+    let bin_dir = std::path::Path::new(POLISH).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let install = Command::new(POLISH)
+        .args(["install"])
+        .arg(&guide)
+        .output()
+        .unwrap();
+    assert!(install.status.success(), "{install:?}");
+    let out = dir.path().join("html");
+    let build = Command::new(mdbook())
+        .arg("build")
+        .arg(&guide)
+        .arg("-d")
+        .arg(&out)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let html = std::fs::read_to_string(out.join("rules.html")).unwrap();
+    for r in mdbook_polish::rules::RULES {
+        let id = format!("id=\"{}\"", r.code);
+        assert_eq!(html.matches(&id).count(), 1, "{} in rules.html", r.code);
+    }
+
+    // The server's link, with the guide's address given by the client.
+    let guide_url = format!("file://{}/", std::fs::canonicalize(&out).unwrap().display());
+    let mut c = Client::start();
+    c.request(
+        1,
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+               "initializationOptions": {"guideUrl": guide_url.trim_end_matches('/')}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = uri_of(&dir.path().join("loose.md"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+               "text": "---\ntilte: x\n---\n\n# Loose\n"}}),
+    );
+    let diags = c.diagnostics(1);
+    let href = diags[0]["codeDescription"]["href"].as_str().unwrap();
+    let (file, fragment) = href
+        .strip_prefix("file://")
+        .and_then(|h| h.split_once('#'))
+        .unwrap_or_else(|| panic!("{href}"));
+    assert_eq!(fragment, diags[0]["code"].as_str().unwrap());
+    let page = std::fs::read_to_string(file).unwrap();
+    assert!(page.contains(&format!("id=\"{fragment}\"")), "{href}");
+    c.request(2, "shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
+
+/// A team schema with an object property behind a `$ref`, a nested enum and a list of
+/// mappings.
+const NESTED_SCHEMA: &str = r##"{
+  "type": "object",
+  "$defs": {
+    "design": {
+      "type": "object",
+      "description": "The design behind the page.",
+      "properties": {
+        "url": { "type": "string", "description": "Link to the design file." },
+        "stage": { "enum": ["sketch", "final"], "description": "How far the design is." }
+      }
+    }
+  },
+  "properties": {
+    "title": { "type": "string" },
+    "figma": { "$ref": "#/$defs/design" },
+    "links": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": { "href": { "type": "string" }, "kind": { "enum": ["video", "sample"] } }
+      }
+    }
+  }
+}"##;
+
+/// Issue 20: hover and completion inside nested mappings, through the real binary.
+#[test]
+fn nested_mappings_get_their_sub_schema_over_stdio() {
+    let dir = book();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::write(root.join("schema.json"), NESTED_SCHEMA).unwrap();
+    let text = "---\ntitle: 雪 🚀\nfigma:\n  url: https://example.com/d\n  stage: \nlinks:\n  - href: a\n    \n---\n\n# N\n";
+    let uri = uri_of(&root.join("src/notes.md"));
+    let mut c = Client::start();
+    initialize(&mut c, &root);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    c.diagnostics(1);
+    let labels = |r: &Value| -> Vec<String> {
+        r["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The nested enum's values at `  stage: |`.
+    let r = c.request(
+        2,
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": pos(4, 9)}),
+    );
+    assert_eq!(labels(&r), ["sketch", "final"]);
+    // The item mapping's unused key at the indented empty line below `- href: a`.
+    let r = c.request(
+        3,
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": pos(7, 4)}),
+    );
+    assert_eq!(labels(&r), ["kind"]);
+    assert_eq!(r["result"][0]["textEdit"]["newText"], "kind: ");
+    assert_eq!(r["result"][0]["textEdit"]["range"], range((7, 4), (7, 4)));
+    // Hover on the nested key: its own description, not the top level's.
+    let h = c.request(
+        4,
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(3, 3)}),
+    );
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("Link to the design file."), "{md}");
+    assert_eq!(h["result"]["range"], range((3, 2), (3, 5)));
+    c.request(5, "shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
+
+/// Issue 20: "add missing required keys with placeholders", through the real binary: the
+/// keys go at the end of the block (an empty value for the writer to fill, which is then
+/// reported on its own line; a fresh UUID for the guid), and a chapter with no front matter
+/// gets one.
+#[test]
+fn missing_required_keys_are_added_with_placeholders() {
+    let dir = book();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::write(
+        root.join("schema.json"),
+        SCHEMA.replacen(
+            "\"type\": \"object\",",
+            "\"type\": \"object\", \"required\": [\"title\", \"level\", \"guid\"],",
+            1,
+        ),
+    )
+    .unwrap();
+    let mut c = Client::start();
+    initialize(&mut c, &root);
+    let uri = uri_of(&root.join("src/notes.md"));
+    let text = "---\r\ntitle: 雪 🚀 notes\r\ndraft: false\r\n---\r\n\r\n# Notes\r\n".to_string();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics(1);
+    assert_eq!(codes(&diags), ["PL204"], "{diags:#?}");
+    // Anywhere in the front matter (here: the value of `draft`).
+    let r = c.request(
+        2,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range((2, 8), (2, 8)),
+               "context": {"diagnostics": diags}}),
+    );
+    let action = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Add the missing"))
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(
+        action["title"],
+        "Add the missing required keys `level`, `guid` (to fill in)"
+    );
+    assert_eq!(action["diagnostics"][0]["code"], "PL204");
+    let added = apply(&text, &action["edit"], &uri);
+    let guid = added
+        .split("guid: ")
+        .nth(1)
+        .and_then(|g| g.split("\r\n").next())
+        .unwrap()
+        .to_string();
+    assert!(guid.len() == 36 && guid.as_bytes()[14] == b'4', "{added}");
+    assert_eq!(
+        added,
+        format!(
+            "---\r\ntitle: 雪 🚀 notes\r\ndraft: false\r\nlevel:\r\nguid: {guid}\r\n---\r\n\r\n# Notes\r\n"
+        )
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": added}]}),
+    );
+    // The key is there; its empty value is reported where the writer fills it in.
+    let diags = c.diagnostics(2);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 3, "{diags:#?}");
+    assert_ne!(diags[0]["code"], "PL204");
+    // No action is offered again.
+    let r = c.request(
+        3,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range((1, 0), (1, 0)),
+               "context": {"diagnostics": []}}),
+    );
+    assert!(
+        r["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| !a["title"].as_str().unwrap().starts_with("Add")),
+        "{r:#}"
+    );
+
+    // A chapter with no front matter, where the schema requires keys: one is created.
+    let bare_uri = uri_of(&root.join("src/bare.md"));
+    let bare = "# Bare\n\nText.\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": bare_uri, "languageId": "markdown", "version": 1, "text": bare}}),
+    );
+    let d = loop {
+        let m = c.wait("textDocument/publishDiagnostics");
+        if m["params"]["uri"] == bare_uri {
+            break m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+    };
+    assert_eq!(codes(&d), ["PL106"], "{d:#?}");
+    let r = c.request(
+        4,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": bare_uri}, "range": range((0, 2), (0, 2)),
+               "context": {"diagnostics": d}}),
+    );
+    let create = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Add front matter"))
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(create["diagnostics"][0]["code"], "PL106");
+    let made = apply(bare, &create["edit"], &bare_uri);
+    assert!(
+        made.starts_with("---\ntitle:\nlevel:\nguid: ")
+            && made.ends_with("\n---\n\n# Bare\n\nText.\n"),
+        "{made}"
+    );
+    c.request(5, "shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}

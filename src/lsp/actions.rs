@@ -4,6 +4,8 @@
 //! - the safe front matter fixes of [`fixes::fixes`] (`PL203`, `PL202`, `PL201`, `PL110`),
 //!   each the same edit `fix` makes, and left out where a suppression comment covers it, as
 //!   `fix` leaves that text alone;
+//! - the missing required keys (`PL204`), or a whole front matter holding them (`PL106`),
+//!   with placeholders: an editor-only action, [`required`] says why `fix` does not make it;
 //! - the mojibake repairs of [`encoding::repair_markdown`] on one line (`PL401`);
 //! - `polish-disable-next-line RULE` above the line a finding starts on: an HTML comment in
 //!   the Markdown, a `#` comment inside the front matter (where an HTML comment would be
@@ -18,6 +20,7 @@ use lsp_types::{CodeAction, CodeActionKind, TextEdit, Uri, WorkspaceEdit};
 
 use super::diagnostics::{SOURCE, Scope, check_text};
 use super::position::LineMap;
+use super::required;
 use crate::diagnostic::LineIndex;
 use crate::encoding;
 use crate::frontmatter::fixes::{self, FixSettings};
@@ -101,6 +104,47 @@ pub fn code_actions(
             is_preferred: Some(true),
             ..Default::default()
         });
+    }
+
+    let off = |rule: &str| settings.levels.get(rule) == Some(crate::policy::Level::Off);
+    if let Some(schema) = settings.schema.as_deref()
+        && let Some(p) = required::missing_required(text, schema, &settings.limits, scope.require)
+        && map.line_of(range.start) < p.lines.end
+        && p.lines.start <= map.line_of(range.end)
+    {
+        let rule = if p.creates_block { "PL106" } else { "PL204" };
+        let names: Vec<String> = p.keys.iter().map(|k| format!("`{k}`")).collect();
+        let title = if p.creates_block {
+            format!(
+                "Add front matter with the required keys {}",
+                names.join(", ")
+            )
+        } else if names.len() == 1 {
+            format!("Add the missing required key {} (to fill in)", names[0])
+        } else {
+            format!(
+                "Add the missing required keys {} (to fill in)",
+                names.join(", ")
+            )
+        };
+        let span = lsp_types::Range::new(
+            lsp_types::Position::new(p.lines.start as u32, 0),
+            lsp_types::Position::new(p.lines.end.saturating_sub(1) as u32, 0),
+        );
+        if !off(rule) {
+            out.push(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: resolved(context, rule, span),
+                edit: Some(workspace_edit(
+                    uri,
+                    text,
+                    &map,
+                    std::slice::from_ref(&p.edit),
+                )),
+                ..Default::default()
+            });
+        }
     }
 
     if let Some(opts) = &settings.repair {

@@ -2,9 +2,15 @@
 //!
 //! Both work on the lines of the block, not on the parsed tree: while the writer types, the
 //! YAML is often incomplete (`tit` with no colon yet), and the tree would be missing exactly
-//! where the cursor is. The fences themselves come from [`split`], as for validation. Only the
-//! top-level keys of the front matter and the items of a top-level list are understood; a
-//! nested mapping gets no help.
+//! where the cursor is. The fences themselves come from [`split`], as for validation.
+//!
+//! The cursor's place is a path from the root ([`Step`]s): the keys of the block mappings
+//! above it, by indentation, and the list items it is in (`figma:` → `url:`, or
+//! `links:` → `- title:`). The schema is walked along the same path ([`resolve`]), through
+//! `properties` and `items`, following local `$ref`s (`#/definitions/…`, `#/$defs/…`) and
+//! every branch of `anyOf`/`oneOf`/`allOf`, so a nested key gets its own sub-schema's keys,
+//! description and allowed values. Flow collections (`{a: 1}`, `[a, b]`) and block scalars
+//! are not walked into: a line there gets no help rather than wrong help.
 
 use std::ops::Range;
 
@@ -33,30 +39,132 @@ pub struct KeyInfo {
     pub item_allowed: Vec<Json>,
     /// A UUID is expected (a key named like `guid`/`uuid`, `format: uuid`, or a UUID pattern).
     pub guid: bool,
+    /// The value is a mapping with keys of its own (`properties`).
+    pub mapping: bool,
+}
+
+/// One step from the root of the front matter towards the cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The value of this key of a mapping.
+    Key(String),
+    /// An item of a list.
+    Item,
 }
 
 /// How deep `$ref`s and combinators are followed (a schema can refer to itself).
 const MAX_DEPTH: usize = 16;
 
-/// What `schema` says about the top-level key `key`, or `None` when it does not describe it.
-pub fn key_info(schema: &Schema, key: &str) -> Option<KeyInfo> {
+/// The most schema nodes gathered for one step (a schema of many alternatives stays cheap).
+const MAX_NODES: usize = 256;
+
+/// `node` and every schema it refers to or combines (`$ref`, `anyOf`, `oneOf`, `allOf`),
+/// each once.
+fn expand<'a>(root: &'a Json, node: &'a Json, out: &mut Vec<&'a Json>, depth: usize) {
+    if depth > MAX_DEPTH || out.len() >= MAX_NODES || !node.is_object() {
+        return;
+    }
+    if out.iter().any(|n| std::ptr::eq(*n, node)) {
+        return;
+    }
+    out.push(node);
+    if let Some(target) = ref_target(root, node) {
+        expand(root, target, out, depth + 1);
+    }
+    for k in ["anyOf", "oneOf", "allOf"] {
+        if let Some(list) = node.get(k).and_then(Json::as_array) {
+            for sub in list {
+                expand(root, sub, out, depth + 1);
+            }
+        }
+    }
+}
+
+/// The target of a local `$ref` (`#/definitions/x`, `#/$defs/x`), if `node` has one.
+fn ref_target<'a>(root: &'a Json, node: &Json) -> Option<&'a Json> {
+    let ptr = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+    root.pointer(ptr)
+}
+
+/// The schema nodes that describe the value at `path` (several when the schema offers
+/// alternatives); empty when the schema does not describe it.
+pub fn resolve<'a>(root: &'a Json, path: &[Step]) -> Vec<&'a Json> {
+    let mut at = vec![root];
+    for step in path {
+        let mut flat = Vec::new();
+        for node in &at {
+            expand(root, node, &mut flat, 0);
+        }
+        let mut next: Vec<&Json> = Vec::new();
+        for n in flat {
+            let found = match step {
+                Step::Key(k) => n.get("properties").and_then(|p| p.get(k)),
+                Step::Item => match n.get("items") {
+                    Some(Json::Array(tuple)) => tuple.first(),
+                    Some(one) => Some(one),
+                    None => None,
+                },
+            };
+            if let Some(f) = found
+                && !next.iter().any(|x| std::ptr::eq(*x, f))
+            {
+                next.push(f);
+            }
+        }
+        if next.is_empty() {
+            return next;
+        }
+        at = next;
+    }
+    at
+}
+
+/// What `schema` says about the key at the end of `path`, or `None` when it does not
+/// describe it (or `path` does not end in a key).
+pub fn info_at(schema: &Schema, path: &[Step]) -> Option<KeyInfo> {
+    let Some(Step::Key(key)) = path.last() else {
+        return None;
+    };
     let root = schema.json();
-    let prop = root.get("properties")?.get(key)?;
+    let nodes = resolve(root, path);
+    if nodes.is_empty() {
+        return None;
+    }
     let mut info = KeyInfo::default();
-    collect(root, prop, &mut info, false, 0);
+    for n in nodes {
+        collect(root, n, &mut info, false, 0, true);
+    }
     let k = key.to_ascii_lowercase();
     info.guid |= k == "guid" || k == "uuid" || k.ends_with("_guid") || k.ends_with("-guid");
     Some(info)
 }
 
+/// What `schema` says about the top-level key `key`, or `None` when it does not describe it.
+pub fn key_info(schema: &Schema, key: &str) -> Option<KeyInfo> {
+    info_at(schema, &[Step::Key(key.to_string())])
+}
+
+/// Every key `schema` describes for the mapping at `path`, in the schema's order.
+pub fn keys_at(schema: &Schema, path: &[Step]) -> Vec<String> {
+    let root = schema.json();
+    let mut flat = Vec::new();
+    for n in resolve(root, path) {
+        expand(root, n, &mut flat, 0);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for n in flat {
+        if let Some(p) = n.get("properties").and_then(Json::as_object) {
+            for k in p.keys() {
+                push_unique(&mut out, k.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Every key `schema` describes at the top level, in the schema's order.
 pub fn keys(schema: &Schema) -> Vec<String> {
-    schema
-        .json()
-        .get("properties")
-        .and_then(Json::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default()
+    keys_at(schema, &[])
 }
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -65,28 +173,37 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
     }
 }
 
-fn collect(root: &Json, node: &Json, info: &mut KeyInfo, items: bool, depth: usize) {
+/// Gathers what `node` says into `info`; `items` for a list's items. The title and
+/// description are the key's own (`describe`: the node itself or a `$ref` it is), the first
+/// found, not those of an alternative inside `anyOf`.
+fn collect(
+    root: &Json,
+    node: &Json,
+    info: &mut KeyInfo,
+    items: bool,
+    depth: usize,
+    describe: bool,
+) {
     if depth > MAX_DEPTH {
         return;
     }
     let Some(obj) = node.as_object() else {
         return;
     };
-    if let Some(target) = obj
-        .get("$ref")
-        .and_then(Json::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|ptr| root.pointer(ptr))
-    {
-        collect(root, target, info, items, depth + 1);
-    }
-    if !items && depth == 0 {
-        if let Some(t) = obj.get("title").and_then(Json::as_str) {
+    if !items && describe {
+        if info.title.is_none()
+            && let Some(t) = obj.get("title").and_then(Json::as_str)
+        {
             info.title = Some(t.to_string());
         }
-        if let Some(d) = obj.get("description").and_then(Json::as_str) {
+        if info.description.is_none()
+            && let Some(d) = obj.get("description").and_then(Json::as_str)
+        {
             info.description = Some(d.to_string());
         }
+    }
+    if let Some(target) = ref_target(root, node) {
+        collect(root, target, info, items, depth + 1, describe);
     }
     let allowed = |info: &mut KeyInfo, v: &Json| {
         if items {
@@ -104,6 +221,9 @@ fn collect(root: &Json, node: &Json, info: &mut KeyInfo, items: bool, depth: usi
                 }
             }
             _ => {}
+        }
+        if obj.get("properties").is_some_and(Json::is_object) {
+            info.mapping = true;
         }
     }
     if let Some(values) = obj.get("enum").and_then(Json::as_array) {
@@ -125,12 +245,16 @@ fn collect(root: &Json, node: &Json, info: &mut KeyInfo, items: bool, depth: usi
     for k in ["anyOf", "oneOf", "allOf"] {
         if let Some(list) = obj.get(k).and_then(Json::as_array) {
             for sub in list {
-                collect(root, sub, info, items, depth + 1);
+                collect(root, sub, info, items, depth + 1, false);
             }
         }
     }
-    if let Some(it) = obj.get("items") {
-        collect(root, it, info, true, depth + 1);
+    if !items && let Some(it) = obj.get("items") {
+        let it = match it {
+            Json::Array(tuple) => tuple.first().unwrap_or(&Json::Null),
+            one => one,
+        };
+        collect(root, it, info, true, depth + 1, false);
     }
 }
 
@@ -186,8 +310,10 @@ fn display(v: &Json) -> String {
 /// Where the cursor is inside the front matter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Spot {
-    /// On a top-level key (or where one can be typed): the key's text so far and its range.
+    /// On a key (or where one can be typed): the key's text so far and its range.
     Key {
+        /// The mapping the key is in (empty at the top level).
+        parent: Vec<Step>,
         /// The key written on this line, if any.
         key: String,
         /// Its bytes (empty at an empty line).
@@ -195,35 +321,167 @@ pub enum Spot {
         /// Whether the line has its `:` already.
         has_colon: bool,
     },
-    /// In the value of a top-level key.
+    /// In the value of a key written on the line.
     Value {
-        /// The key.
-        key: String,
+        /// The key's path (ending in the key).
+        path: Vec<Step>,
         /// The value's bytes on this line (up to a comment), possibly empty.
         range: Range<usize>,
     },
-    /// In an item of a top-level list (`  - item`).
+    /// In an item of a list (`  - item`).
     Item {
-        /// The list's key.
-        key: String,
+        /// The list's path (ending in its key).
+        path: Vec<Step>,
         /// The item's bytes, possibly empty.
         range: Range<usize>,
     },
 }
 
-/// The top-level key a line holds (`key:` at column 0), with its range.
-fn line_key(text: &str, line: Range<usize>) -> Option<(String, Range<usize>, usize)> {
-    let s = text.get(line.clone())?;
+/// A key written on a line: its name, its bytes, its `:` and its column.
+#[derive(Debug, Clone)]
+struct LineKey {
+    name: String,
+    range: Range<usize>,
+    colon: usize,
+    col: usize,
+}
+
+/// The shape of one line of the block, as far as the path to the cursor needs it.
+#[derive(Debug, Clone)]
+struct Shape {
+    /// Leading spaces.
+    indent: usize,
+    /// Empty, or only a comment.
+    blank: bool,
+    /// The line starts a list item (`- `); the item's content starts at this byte.
+    dash: Option<usize>,
+    /// A `key:` (after the dash, if any).
+    key: Option<LineKey>,
+}
+
+/// The shape of the line at `line` (a byte range of `text`).
+fn shape(text: &str, line: Range<usize>) -> Shape {
+    let s = text.get(line.clone()).unwrap_or_default();
+    let indent = s.len() - s.trim_start_matches(' ').len();
+    let rest = &s[indent..];
+    if rest.trim().is_empty() || rest.starts_with('#') {
+        return Shape {
+            indent,
+            blank: true,
+            dash: None,
+            key: None,
+        };
+    }
+    let mut content = indent;
+    let mut dash = None;
+    if let Some(after) = rest.strip_prefix('-')
+        && (after.is_empty() || after.starts_with([' ', '\t']))
+    {
+        content = s.len() - after.trim_start().len();
+        dash = Some(line.start + content);
+    }
+    let key = line_key(text, line.start + content..line.end).map(|(name, range, colon)| LineKey {
+        name,
+        range,
+        colon,
+        col: content,
+    });
+    Shape {
+        indent,
+        blank: false,
+        dash,
+        key,
+    }
+}
+
+/// The key at the start of `part` (`key:` followed by a blank or the end of the line), with
+/// its range and the byte of its `:`.
+fn line_key(text: &str, part: Range<usize>) -> Option<(String, Range<usize>, usize)> {
+    let s = text.get(part.clone())?;
     if s.starts_with([
         ' ', '\t', '#', '-', '[', '{', '?', '&', '*', '!', '%', '|', '>',
     ]) {
         return None;
     }
-    let colon = s.find(':')?;
+    // `https://x` is a value, not the key `https`: a key's `:` is followed by a blank.
+    let colon = s
+        .char_indices()
+        .find(|&(i, c)| {
+            c == ':'
+                && s[i + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| n == ' ' || n == '\t')
+        })?
+        .0;
     let raw = &s[..colon];
     let key = raw.trim().trim_matches(['"', '\'']).to_string();
-    let end = line.start + raw.trim_end().len();
-    Some((key, line.start..end, line.start + colon))
+    let end = part.start + raw.trim_end().len();
+    Some((key, part.start..end, part.start + colon))
+}
+
+/// The path to the mapping (or, with `item`, the list) that holds what starts at column
+/// `col` of line `line`: the keys and list items above it, by indentation. `None` where the
+/// lines above are not block mappings and lists (a block scalar, a root list).
+fn owner(
+    text: &str,
+    map: &LineMap,
+    lines: &Range<usize>,
+    line: usize,
+    col: usize,
+    item: bool,
+) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let (mut t, mut in_list) = (col, item);
+    if t == 0 && !in_list {
+        return Some(steps);
+    }
+    for l in (lines.start..line).rev() {
+        let sh = shape(text, map.line_range(l)?);
+        if sh.blank {
+            continue;
+        }
+        if in_list {
+            // An item at column `t`: its list's key is above, at a smaller column or at the
+            // same one (`key:` then `- item`, YAML's compact list).
+            if sh.indent > t
+                || (sh.indent == t
+                    && sh.dash.is_some()
+                    && sh.key.as_ref().is_none_or(|k| k.col > t))
+            {
+                continue;
+            }
+        } else if sh.indent >= t && sh.dash.is_none() {
+            // A sibling key, or something inside one.
+            continue;
+        } else if sh.indent >= t {
+            // An item of a list deeper than us, or at our column (a compact list's item).
+            continue;
+        }
+        match (sh.dash, &sh.key) {
+            // `- key: value` holding us: as a sibling in the item's mapping (same column),
+            // or as the owner of a list in it (`- tags:` then `  - a`).
+            (Some(_), Some(k)) if !in_list && k.col == t => {
+                steps.push(Step::Item);
+                (t, in_list) = (sh.indent, true);
+            }
+            (Some(_), Some(k)) if k.col < t || (in_list && k.col <= t) => {
+                steps.push(Step::Key(k.name.clone()));
+                steps.push(Step::Item);
+                (t, in_list) = (sh.indent, true);
+            }
+            (None, Some(k)) if k.col < t || (in_list && k.col <= t) => {
+                steps.push(Step::Key(k.name.clone()));
+                (t, in_list) = (sh.indent, false);
+            }
+            _ => return None,
+        }
+        if t == 0 && !in_list {
+            steps.reverse();
+            return Some(steps);
+        }
+    }
+    None
 }
 
 /// The front matter's YAML lines: their indexes, from the block [`split`] finds.
@@ -240,6 +498,51 @@ fn yaml_lines(text: &str, map: &LineMap) -> Option<Range<usize>> {
     Some(first..last)
 }
 
+/// The keys written at column `col` of the mapping that holds line `line`: its siblings
+/// above and below, up to the lines that own it.
+fn sibling_keys(
+    text: &str,
+    map: &LineMap,
+    lines: &Range<usize>,
+    line: usize,
+    col: usize,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in (lines.start..line).rev() {
+        let Some(r) = map.line_range(l) else { break };
+        let sh = shape(text, r);
+        if sh.blank {
+            continue;
+        }
+        match &sh.key {
+            Some(k) if k.col == col => {
+                out.push(k.name.clone());
+                if sh.dash.is_some() {
+                    // The first key of a list item's mapping: the item starts here.
+                    break;
+                }
+            }
+            _ if sh.indent < col => break,
+            _ => {}
+        }
+    }
+    for l in line + 1..lines.end {
+        let Some(r) = map.line_range(l) else { break };
+        let sh = shape(text, r);
+        if sh.blank {
+            continue;
+        }
+        if sh.indent < col {
+            break;
+        }
+        match &sh.key {
+            Some(k) if k.col == col && sh.dash.is_none() => out.push(k.name.clone()),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The keys written at the top level of the front matter, wherever the YAML is broken.
 pub fn used_keys(text: &str, map: &LineMap) -> Vec<String> {
     let Some(lines) = yaml_lines(text, map) else {
@@ -247,7 +550,12 @@ pub fn used_keys(text: &str, map: &LineMap) -> Vec<String> {
     };
     lines
         .filter_map(|l| map.line_range(l))
-        .filter_map(|r| line_key(text, r).map(|k| k.0))
+        .filter_map(|r| {
+            let sh = shape(text, r);
+            sh.key
+                .filter(|k| k.col == 0 && sh.dash.is_none())
+                .map(|k| k.name)
+        })
         .collect()
 }
 
@@ -265,49 +573,66 @@ pub fn spot(text: &str, map: &LineMap, offset: usize) -> Option<Spot> {
     }
     let r = map.line_range(line)?;
     let s = text.get(r.clone())?;
-    if let Some((key, krange, colon)) = line_key(text, r.clone()) {
-        if offset <= colon {
+    let sh = shape(text, r.clone());
+    if sh.blank {
+        if s.trim_start().starts_with('#') {
+            return None;
+        }
+        // An empty line: a key can be typed at its indentation.
+        let parent = owner(text, map, &lines, line, sh.indent, false)?;
+        return Some(Spot::Key {
+            parent,
+            key: String::new(),
+            range: offset..offset,
+            has_colon: false,
+        });
+    }
+    let list = |item_col: usize| owner(text, map, &lines, line, item_col, true);
+    if let Some(k) = &sh.key {
+        let mut parent = match sh.dash {
+            Some(_) => {
+                let mut p = list(sh.indent)?;
+                p.push(Step::Item);
+                p
+            }
+            None => owner(text, map, &lines, line, k.col, false)?,
+        };
+        if offset <= k.colon {
             return Some(Spot::Key {
-                key,
-                range: krange,
+                parent,
+                key: k.name.clone(),
+                range: k.range.clone(),
                 has_colon: true,
             });
         }
-        let after = colon + 1;
+        let after = k.colon + 1;
         let rest = text.get(after..r.end).unwrap_or_default();
         let start = after + (rest.len() - rest.trim_start().len());
         let end = value_end(text, start, r.end);
+        parent.push(Step::Key(k.name.clone()));
         return Some(Spot::Value {
-            key,
+            path: parent,
             range: start..end.max(start),
         });
     }
-    let trimmed = s.trim_start();
-    if let Some(item) = trimmed.strip_prefix('-') {
-        if !(item.is_empty() || item.starts_with([' ', '\t'])) || s.len() == trimmed.len() {
-            return None;
-        }
-        // The list's key: the nearest top-level key above.
-        let key = (lines.start..line)
-            .rev()
-            .filter_map(|l| map.line_range(l))
-            .find_map(|lr| line_key(text, lr))?
-            .0;
-        let start = r.end - item.trim_start().len();
+    if let Some(start) = sh.dash {
+        let path = list(sh.indent)?;
         let end = value_end(text, start, r.end);
         return Some(Spot::Item {
-            key,
+            path,
             range: start..end.max(start),
         });
     }
-    if s.starts_with([' ', '\t', '#']) {
+    if s[sh.indent..].starts_with(['\t', '[', '{', '?', '&', '*', '!', '%', '|', '>']) {
         return None;
     }
-    // A word with no colon yet, or an empty line: a key being typed.
+    // A word with no colon yet: a key being typed.
+    let parent = owner(text, map, &lines, line, sh.indent, false)?;
     let end = r.start + s.trim_end().len();
     Some(Spot::Key {
+        parent,
         key: s.trim().to_string(),
-        range: r.start..end,
+        range: r.start + sh.indent..end,
         has_colon: false,
     })
 }
@@ -329,7 +654,7 @@ fn value_end(text: &str, start: usize, line_end: usize) -> usize {
 
 /// A scalar as YAML would read it back as the same text: plain when safe, else in double
 /// quotes (JSON's string syntax is YAML's double-quoted syntax).
-fn yaml_scalar(s: &str) -> String {
+pub fn yaml_scalar(s: &str) -> String {
     let plain = !s.is_empty()
         && !s.starts_with([
             ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',
@@ -389,36 +714,46 @@ pub fn completions(
             new,
         )))
     };
+    let key_items = |parent: &[Step], key: &str, range: &Range<usize>, has_colon: bool| {
+        let line = map.line_of(range.start);
+        let col = range.start - map.line_range(line).map_or(range.start, |r| r.start);
+        let used = match yaml_lines(text, map) {
+            Some(lines) => sibling_keys(text, map, &lines, line, col),
+            None => Vec::new(),
+        };
+        let mut path = parent.to_vec();
+        keys_at(schema, parent)
+            .into_iter()
+            .filter(|k| k == key || !used.contains(k))
+            .map(|k| {
+                path.push(Step::Key(k.clone()));
+                let info = info_at(schema, &path).unwrap_or_default();
+                path.pop();
+                let new = if has_colon {
+                    k.clone()
+                } else {
+                    format!("{}: ", yaml_scalar(&k))
+                };
+                CompletionItem {
+                    label: k.clone(),
+                    kind: Some(CompletionItemKind::PROPERTY),
+                    detail: (!info.types.is_empty()).then(|| info.types.join(" | ")),
+                    documentation: Some(markdown_doc(hover_markdown(&k, &info))),
+                    text_edit: edit(range, new),
+                    ..Default::default()
+                }
+            })
+            .collect::<Vec<_>>()
+    };
     match spot {
         Spot::Key {
+            parent,
             key,
             range,
             has_colon,
-        } => {
-            let used = used_keys(text, map);
-            keys(schema)
-                .into_iter()
-                .filter(|k| k == &key || !used.contains(k))
-                .map(|k| {
-                    let info = key_info(schema, &k).unwrap_or_default();
-                    let new = if has_colon {
-                        k.clone()
-                    } else {
-                        format!("{k}: ")
-                    };
-                    CompletionItem {
-                        label: k.clone(),
-                        kind: Some(CompletionItemKind::PROPERTY),
-                        detail: (!info.types.is_empty()).then(|| info.types.join(" | ")),
-                        documentation: Some(markdown_doc(hover_markdown(&k, &info))),
-                        text_edit: edit(&range, new),
-                        ..Default::default()
-                    }
-                })
-                .collect()
-        }
-        Spot::Value { key, range } => {
-            let Some(info) = key_info(schema, &key) else {
+        } => key_items(&parent, &key, &range, has_colon),
+        Spot::Value { path, range } => {
+            let Some(info) = info_at(schema, &path) else {
                 return Vec::new();
             };
             let mut values: Vec<(String, String)> = info
@@ -460,11 +795,12 @@ pub fn completions(
             }
             items
         }
-        Spot::Item { key, range } => {
-            let Some(info) = key_info(schema, &key) else {
+        Spot::Item { path, range } => {
+            let Some(info) = info_at(schema, &path) else {
                 return Vec::new();
             };
-            info.item_allowed
+            let mut items: Vec<CompletionItem> = info
+                .item_allowed
                 .iter()
                 .filter_map(|v| match v {
                     Json::String(s) if !s.is_empty() => Some(CompletionItem {
@@ -475,7 +811,15 @@ pub fn completions(
                     }),
                     _ => None,
                 })
-                .collect()
+                .collect();
+            // An item that is a mapping (`- title: …`): its first key can be typed here.
+            let mut item = path.clone();
+            item.push(Step::Item);
+            let typed = text.get(range.clone()).unwrap_or_default();
+            if !typed.contains(':') {
+                items.extend(key_items(&item, typed.trim(), &range, false));
+            }
+            items
         }
     }
 }
@@ -487,12 +831,23 @@ pub fn hover(
     offset: usize,
     schema: &Schema,
 ) -> Option<(String, Range<usize>)> {
-    let (key, range) = match spot(text, map, offset)? {
-        Spot::Key { key, range, .. } => (key, range),
-        Spot::Value { key, range } | Spot::Item { key, range } => (key, range),
+    let (path, range) = match spot(text, map, offset)? {
+        Spot::Key {
+            mut parent,
+            key,
+            range,
+            ..
+        } => {
+            parent.push(Step::Key(key));
+            (parent, range)
+        }
+        Spot::Value { path, range } | Spot::Item { path, range } => (path, range),
     };
-    let info = key_info(schema, &key)?;
-    Some((hover_markdown(&key, &info), range))
+    let info = info_at(schema, &path)?;
+    let Some(Step::Key(key)) = path.last() else {
+        return None;
+    };
+    Some((hover_markdown(key, &info), range))
 }
 
 #[cfg(test)]
@@ -545,6 +900,7 @@ mod tests {
         assert_eq!(
             spot(&text, &map, i),
             Some(Spot::Key {
+                parent: Vec::new(),
                 key: "tit".into(),
                 range: 13..16,
                 has_colon: false
@@ -552,11 +908,13 @@ mod tests {
         );
         let (text, i) = at("---\naudience:\n  - arch|\n---\n", "|");
         let map = LineMap::new(&text);
-        assert!(matches!(spot(&text, &map, i), Some(Spot::Item { key, .. }) if key == "audience"));
+        assert!(
+            matches!(spot(&text, &map, i), Some(Spot::Item { path, .. }) if path == [Step::Key("audience".into())])
+        );
         let (text, i) = at("---\ndraft: |  # soon\n---\nbody|\n", "|");
         let map = LineMap::new(&text);
         assert!(
-            matches!(spot(&text, &map, i), Some(Spot::Value { key, range }) if key == "draft" && range == (13..13))
+            matches!(spot(&text, &map, i), Some(Spot::Value { path, range }) if path == [Step::Key("draft".into())] && range == (13..13))
         );
         // Below the closing fence: not front matter.
         let end = text.len() - 1;
@@ -619,5 +977,146 @@ mod tests {
             "{md}"
         );
         assert_eq!(&text[range], "architects");
+    }
+
+    /// A team schema with an object property (through `$defs`), a nested enum, and a list
+    /// of mappings.
+    const NESTED: &str = r##"{
+      "type": "object",
+      "$defs": {
+        "design": {
+          "type": "object",
+          "description": "Where the design lives.",
+          "properties": {
+            "url": { "type": "string", "description": "Link to the design file." },
+            "stage": { "enum": ["sketch", "final"] },
+            "owners": { "type": "array", "items": { "enum": ["ux", "docs"] } }
+          }
+        }
+      },
+      "properties": {
+        "title": { "type": "string" },
+        "figma": { "$ref": "#/$defs/design" },
+        "links": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "href": { "type": "string", "description": "Where it goes." },
+              "kind": { "enum": ["video", "sample"] }
+            }
+          }
+        }
+      }
+    }"##;
+
+    fn labels(text: &str, marker: &str, s: &Schema) -> Vec<String> {
+        let (text, i) = at(text, marker);
+        let map = LineMap::new(&text);
+        completions(&text, &map, i, s)
+            .into_iter()
+            .map(|c| c.label)
+            .collect()
+    }
+
+    #[test]
+    fn paths_follow_indentation_lists_and_compact_lists() {
+        let k = |s: &str| Step::Key(s.into());
+        let text = "---\nfigma:\n  url: x\n  owners:\n  - ux\nlinks:\n  - href: a\n    kind: video\n  - kind: sample\n    tags:\n      - t\n---\n";
+        let map = LineMap::new(text);
+        let path_at = |needle: &str| match spot(text, &map, text.find(needle).unwrap()) {
+            Some(Spot::Key {
+                mut parent, key, ..
+            }) => {
+                parent.push(Step::Key(key));
+                parent
+            }
+            Some(Spot::Value { path, .. }) => path,
+            Some(Spot::Item { mut path, .. }) => {
+                path.push(Step::Item);
+                path
+            }
+            None => Vec::new(),
+        };
+        assert_eq!(path_at("url"), [k("figma"), k("url")]);
+        assert_eq!(path_at(" x"), [k("figma"), k("url")]);
+        // `owners:` then `- ux` at the same column: YAML's compact list.
+        assert_eq!(path_at("ux"), [k("figma"), k("owners"), Step::Item]);
+        assert_eq!(path_at("href"), [k("links"), Step::Item, k("href")]);
+        assert_eq!(path_at("kind: video"), [k("links"), Step::Item, k("kind")]);
+        assert_eq!(path_at("sample"), [k("links"), Step::Item, k("kind")]);
+        assert_eq!(
+            path_at("t\n---"),
+            [k("links"), Step::Item, k("tags"), Step::Item]
+        );
+        // A block scalar's lines are not keys of anything.
+        let text = "---\nsummary: |\n  first\n    deeper: x\n---\n";
+        let map = LineMap::new(text);
+        assert_eq!(spot(text, &map, text.find("deeper").unwrap()), None);
+    }
+
+    #[test]
+    fn nested_keys_values_and_items_get_their_sub_schema() {
+        let s = Schema::from_str(NESTED, "team.json").unwrap();
+        // Keys of the object property, not the top level's; `url` is used already. (The
+        // schema's keys come in name order: serde_json's map is sorted.)
+        assert_eq!(
+            labels("---\nfigma:\n  url: x\n  |\n---\n", "|", &s),
+            ["owners", "stage"]
+        );
+        assert_eq!(
+            labels("---\nfigma:\n  st|\n---\n", "|", &s),
+            ["owners", "stage", "url"]
+        );
+        // The nested enum, and the nested list's items (compact and indented).
+        assert_eq!(
+            labels("---\nfigma:\n  stage: |\n---\n", "|", &s),
+            ["sketch", "final"]
+        );
+        assert_eq!(
+            labels("---\nfigma:\n  owners:\n  - |\n---\n", "|", &s),
+            ["ux", "docs"]
+        );
+        assert_eq!(
+            labels("---\nfigma:\n  owners:\n    - d|\n---\n", "|", &s),
+            ["ux", "docs"]
+        );
+        // A list of mappings: the item's keys, on the dash line and below it.
+        assert_eq!(
+            labels("---\nlinks:\n  - |\n---\n", "|", &s),
+            ["href", "kind"]
+        );
+        assert_eq!(
+            labels("---\nlinks:\n  - href: a\n    |\n---\n", "|", &s),
+            ["kind"]
+        );
+        assert_eq!(
+            labels("---\nlinks:\n  - href: a\n    kind: |\n---\n", "|", &s),
+            ["video", "sample"]
+        );
+        // The top level is unchanged by what is nested.
+        assert_eq!(
+            labels("---\nfigma:\n  url: x\n|\n---\n", "|", &s),
+            ["links", "title"]
+        );
+
+        let (text, i) = at("---\nfigma:\n  u|rl: x\n---\n", "|");
+        let map = LineMap::new(&text);
+        let (md, range) = hover(&text, &map, i, &s).unwrap();
+        assert!(md.starts_with("**`url`**"), "{md}");
+        assert!(md.contains("Link to the design file."), "{md}");
+        assert_eq!(&text[range], "url");
+        // The object key itself: the description behind its `$ref`.
+        let (text, i) = at("---\nfig|ma:\n  url: x\n---\n", "|");
+        let map = LineMap::new(&text);
+        let (md, _) = hover(&text, &map, i, &s).unwrap();
+        assert!(
+            md.contains("Where the design lives.") && md.contains("`object`"),
+            "{md}"
+        );
+        let (text, i) = at("---\nlinks:\n  - kind: vi|deo\n---\n", "|");
+        let map = LineMap::new(&text);
+        let (md, _) = hover(&text, &map, i, &s).unwrap();
+        assert!(md.contains("Allowed: `video`, `sample`"), "{md}");
     }
 }

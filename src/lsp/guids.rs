@@ -43,25 +43,34 @@ pub fn guid_of(
     Some((value, range, node))
 }
 
-/// Every chapter's guid in the book at `root` (canonical), read from disk.
-pub fn scan(root: &Path) -> Vec<Guid> {
+/// What a scan found in a book.
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    /// Every chapter `check` would check (canonical paths), with a guid or not: an open
+    /// chapter counts with its editor text even when its disk copy has no guid yet.
+    pub chapters: Vec<PathBuf>,
+    /// The guids written in the chapters on disk.
+    pub guids: Vec<Guid>,
+}
+
+/// Every chapter of the book at `root` (canonical) and their guids, read from disk.
+pub fn scan(root: &Path) -> Book {
     let Ok(inputs) = workspace::collect(&[root.to_string_lossy().into_owned()], &[], true) else {
-        return Vec::new();
+        return Book::default();
     };
     let limits = Limits::default();
-    inputs
-        .targets
-        .iter()
-        .filter_map(|t| {
-            let text = std::fs::read_to_string(&t.path).ok()?;
-            let (value, range, _) = guid_of(&text, &limits)?;
-            Some(Guid {
-                path: std::fs::canonicalize(&t.path).unwrap_or_else(|_| t.path.clone()),
-                value,
-                range,
-            })
-        })
-        .collect()
+    let mut book = Book::default();
+    for t in &inputs.targets {
+        let path = std::fs::canonicalize(&t.path).unwrap_or_else(|_| t.path.clone());
+        book.chapters.push(path.clone());
+        let Some(text) = std::fs::read_to_string(&t.path).ok() else {
+            continue;
+        };
+        if let Some((value, range, _)) = guid_of(&text, &limits) {
+            book.guids.push(Guid { path, value, range });
+        }
+    }
+    book
 }
 
 /// The `PL210` finding of the chapter at `path` holding `text`, when another chapter of the

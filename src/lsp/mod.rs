@@ -9,7 +9,7 @@
 //!
 //! Owns: the transport ([`read_frame`]), the request loop and its state ([`Server`]). The
 //! parts: [`position`] (UTF-16), [`document`] (text sync), [`diagnostics`], [`frontmatter`]
-//! (hover, completion), [`actions`], [`guids`] (the shared-guid rule, from a book scan on
+//! (hover, completion), [`actions`] (with [`required`]), [`guids`] (the shared-guid rule, from a book scan on
 //! another thread).
 //!
 //! The loop is synchronous: one chapter's check costs about what `check` of that file does
@@ -22,6 +22,7 @@ pub mod document;
 pub mod frontmatter;
 pub mod guids;
 pub mod position;
+pub mod required;
 
 use std::collections::HashMap;
 use std::io::{BufRead, Read as _, Write};
@@ -54,8 +55,8 @@ const MAX_BODY: usize = 64 * 1024 * 1024;
 pub enum Event {
     /// A frame from the client.
     Frame(Frame),
-    /// The guids of a book's chapters, from a scan off the loop.
-    Scan(PathBuf, Vec<guids::Guid>),
+    /// A book's chapters and their guids, from a scan off the loop.
+    Scan(PathBuf, guids::Book),
     /// The client's input ended (or could not be read).
     End(Option<std::io::Error>),
 }
@@ -188,11 +189,14 @@ pub struct Server<W: Write> {
     next_id: i32,
     /// Where finished book scans are sent (none: no book-wide rule).
     events: Option<std::sync::mpsc::Sender<Event>>,
-    /// Each book's chapter guids: `None` while its scan runs.
-    scans: HashMap<PathBuf, Option<Vec<guids::Guid>>>,
+    /// Each book's chapters and guids: `None` while its scan runs.
+    scans: HashMap<PathBuf, Option<guids::Book>>,
     /// The documents last published with a shared guid (they are published again when a
     /// scan says otherwise).
     shared_guid: std::collections::HashSet<String>,
+    /// The guid each open chapter of a book had when it was last published: when it
+    /// changes, the other open chapters that shared (or now share) it are published again.
+    open_guid: HashMap<String, Option<String>>,
 }
 
 impl<W: Write> Server<W> {
@@ -212,6 +216,7 @@ impl<W: Write> Server<W> {
             events: None,
             scans: HashMap::new(),
             shared_guid: std::collections::HashSet::new(),
+            open_guid: HashMap::new(),
         }
     }
 
@@ -224,7 +229,7 @@ impl<W: Write> Server<W> {
 
     /// A book's scan is back: the documents of that book whose shared-guid finding changed
     /// are published again.
-    pub fn scanned(&mut self, root: PathBuf, found: Vec<guids::Guid>) {
+    pub fn scanned(&mut self, root: PathBuf, found: guids::Book) {
         self.scans.insert(root.clone(), Some(found));
         let keys: Vec<String> = self.docs.keys().cloned().collect();
         for k in keys {
@@ -274,13 +279,14 @@ impl<W: Write> Server<W> {
         let open = self.open_guids(&limits);
         // The chapters on disk, each replaced by its editor text when it is open.
         let mut others: Vec<guids::Guid> = scanned
+            .guids
             .iter()
             .filter(|g| !open.iter().any(|o| o.path == g.path))
             .cloned()
             .collect();
         others.extend(
             open.into_iter()
-                .filter(|o| scanned.iter().any(|g| g.path == o.path)),
+                .filter(|o| scanned.chapters.contains(&o.path)),
         );
         let me = std::fs::canonicalize(&path).unwrap_or(path);
         guids::duplicate(&me, text, &limits, &others)
@@ -564,6 +570,16 @@ impl<W: Write> Server<W> {
                 if let Ok(p) = notification_params::<lsp_types::DidCloseTextDocumentParams>(n)
                     && let Some((uri, _)) = self.docs.remove(p.text_document.uri.as_str())
                 {
+                    // Its unsaved text no longer counts: the disk's copy does again.
+                    let key = uri.as_str().to_string();
+                    self.shared_guid.remove(&key);
+                    if let Some(old) = self.open_guid.remove(&key)
+                        && let Some(root) = uri_to_path(&uri)
+                            .and_then(|path| self.scopes.get(&path))
+                            .and_then(|s| s.book_root.clone())
+                    {
+                        self.refresh_shared(&key, &root, None, old.as_deref());
+                    }
                     // The editor forgets a closed file's findings only when told to.
                     self.notify(
                         note::PublishDiagnostics::METHOD,
@@ -649,6 +665,8 @@ impl<W: Write> Server<W> {
             return;
         }
         let (uri, text, version) = (uri.clone(), doc.text.clone(), doc.version);
+        // A change of this chapter's guid, for the other open chapters of its book.
+        let mut changed = None;
         // `SUMMARY.md` is mdBook's table of contents, never a chapter: `check` skips it.
         let diagnostics = if uri.as_str().ends_with("/SUMMARY.md") {
             Vec::new()
@@ -675,12 +693,57 @@ impl<W: Write> Server<W> {
                     self.shared_guid.remove(key);
                 }
             }
+            changed = scope.book_root.as_ref().and_then(|root| {
+                let now = guids::guid_of(&text, &scope.settings.limits).map(|g| g.0);
+                let before = self.open_guid.insert(key.to_string(), now.clone());
+                (before.as_ref() != Some(&now)).then(|| (root.clone(), before.flatten(), now))
+            });
             diagnostics
         };
         self.notify(
             note::PublishDiagnostics::METHOD,
             PublishDiagnosticsParams::new(uri, diagnostics, Some(version)),
         );
+        if let Some((root, before, now)) = changed {
+            self.refresh_shared(key, &root, before.as_deref(), now.as_deref());
+        }
+    }
+
+    /// The open chapter `key` of the book at `root` changed its guid from `before` to `now`
+    /// (or was closed, `now` = `None`): the other open chapters of that book whose shared-guid
+    /// finding appears or goes are published again, and so are those that share either value
+    /// (their list of other uses changed). Their own guids did not change, so this does not
+    /// recurse further.
+    fn refresh_shared(&mut self, key: &str, root: &Path, before: Option<&str>, now: Option<&str>) {
+        if !matches!(self.scans.get(root), Some(Some(_))) {
+            // The scan is not back: nothing was published with the rule yet, and `scanned`
+            // publishes every chapter of the book when it is.
+            return;
+        }
+        let others: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(k, (uri, _))| {
+                k.as_str() != key
+                    && uri_to_path(uri)
+                        .and_then(|p| self.scopes.get(&p))
+                        .is_some_and(|s| s.book_root.as_deref() == Some(root))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in others {
+            let Some((uri, doc)) = self.docs.get(&k) else {
+                continue;
+            };
+            let is = self.shared(uri, &doc.text).is_some();
+            let was = self.shared_guid.contains(&k);
+            let theirs = self.open_guid.get(&k).cloned().flatten();
+            let touched =
+                theirs.is_some() && (theirs.as_deref() == before || theirs.as_deref() == now);
+            if is != was || (is && touched) {
+                self.publish(&k);
+            }
+        }
     }
 
     /// An open Markdown document (hover, completion and code actions are for those only).
