@@ -302,7 +302,7 @@ function inPageChecks(params) {
 
   const main = document.querySelector('main');
   if (!main) fail('page has no <main>');
-  const counts = { headers: 0, chips: 0, components: 0, sides: 0, pairs: 0 };
+  const counts = { headers: 0, chips: 0, components: 0, sides: 0, pairs: 0, indexes: 0, related: 0 };
 
   // --- metadata header ---
   const headers = [...document.querySelectorAll('.polish-meta')];
@@ -440,9 +440,43 @@ function inPageChecks(params) {
     }
   });
 
+  // --- index pages and related pages (issue 21) ---
+  const lists = [...document.querySelectorAll('.polish-index, .polish-related')];
+  counts.indexes = document.querySelectorAll('.polish-index').length;
+  counts.related = document.querySelectorAll('.polish-related').length;
+  if (expect.index === true && counts.indexes === 0) fail('no index (.polish-index) found, but this page must have one');
+  if (expect.related === true && counts.related === 0) fail('no related pages (.polish-related) found, but this page must have them');
+  lists.forEach((el, i) => {
+    const where = `${el.className} #${i + 1}`;
+    if (mode !== 'print') checkOverflow(el, where, main);
+    checkContrast(el, where);
+    for (const a of el.querySelectorAll('a')) {
+      const href = a.getAttribute('href') || '';
+      if (!href) fail(`${where}: a link without href: ${describe(a)}`);
+      // In-page anchors (the values row, the print page) must land on an element.
+      if (href.startsWith('#') && !document.getElementById(decodeURIComponent(href.slice(1)))) {
+        fail(`${where}: ${href} points at no element on the page`);
+      }
+      // Links are told from text by more than colour (the text is --fg): an underline.
+      if (mode !== 'print' && !getComputedStyle(a).textDecorationLine.includes('underline')) {
+        fail(`${where}: link ${describe(a)} is not underlined`);
+      }
+    }
+  });
+  // A chip that links is a tap target: at least 24 px high (WCAG 2.5.8), the whole chip.
+  if (mode !== 'print') {
+    for (const a of document.querySelectorAll('.polish-meta-fields li > a')) {
+      const r = a.getBoundingClientRect();
+      const chip = a.parentElement.getBoundingClientRect();
+      if (r.height < 24) fail(`chip link ${describe(a)} is ${r.height.toFixed(0)} px high, under 24 px`);
+      if (r.width + 2 < chip.width - 2) fail(`chip link ${describe(a)} does not fill its chip (${r.width.toFixed(0)} of ${chip.width.toFixed(0)} px)`);
+      if (!getComputedStyle(a).textDecorationLine.includes('underline')) fail(`chip link ${describe(a)} is not underlined`);
+    }
+  }
+
   // Ids inside our components must be unique: mdBook's print page merges every chapter.
   const seen = new Set();
-  for (const el of document.querySelectorAll('.polish-meta [id], .polish-meta[id], [class*="polish-compare"][id], [class*="polish-compare"] [id]')) {
+  for (const el of document.querySelectorAll('.polish-meta [id], .polish-meta[id], [class*="polish-compare"][id], [class*="polish-compare"] [id], .polish-index [id]')) {
     if (seen.has(el.id)) continue;
     seen.add(el.id);
     const n = document.querySelectorAll(`[id="${CSS.escape(el.id)}"]`).length;
