@@ -215,12 +215,6 @@ impl Page {
             }
         }
     }
-
-    fn has(&self, key: &str, value: &str) -> bool {
-        self.values
-            .get(key)
-            .is_some_and(|v| v.iter().any(|x| x.text == value))
-    }
 }
 
 /// A value as the header shows it: mojibake repaired (the header is rendered from the
@@ -338,6 +332,9 @@ pub struct Catalog {
     pub indexes: BTreeMap<String, Index>,
     /// Findings by page index (spans in that page's source).
     pub findings: BTreeMap<usize, Vec<Diagnostic>>,
+    /// For related pages: (key, value) → the listed pages carrying it, each once, in book
+    /// order. Empty unless `related` is on.
+    postings: HashMap<(String, String), Vec<usize>>,
 }
 
 impl Catalog {
@@ -456,6 +453,21 @@ impl Catalog {
             );
         }
         cat.add_variant_findings(opts);
+        if opts.related > 0 {
+            for (j, p) in cat.pages.iter().enumerate() {
+                if !listed(p) {
+                    continue;
+                }
+                for k in &opts.related_keys {
+                    for v in p.values.get(k).into_iter().flatten() {
+                        let list = cat.postings.entry((k.clone(), v.text.clone())).or_default();
+                        if list.last() != Some(&j) {
+                            list.push(j);
+                        }
+                    }
+                }
+            }
+        }
         cat
     }
 
@@ -710,32 +722,31 @@ impl Catalog {
     }
 
     /// The related pages of page `i`: up to `opts.related` listed pages sharing the most
-    /// values of the related keys; ties go to the page earlier in the book.
+    /// values of the related keys; ties go to the page earlier in the book. Only the pages
+    /// that share a value are looked at (through [`Catalog::postings`]), so a book where
+    /// pages share little costs little; a value every page carries makes each page look at
+    /// every other one.
     pub fn related(&self, i: usize, opts: &Options) -> Vec<usize> {
         if opts.related == 0 {
             return Vec::new();
         }
         let me = &self.pages[i];
-        let mut scored: Vec<(usize, usize)> = self
-            .pages
-            .iter()
-            .enumerate()
-            .filter(|&(j, p)| j != i && (!p.draft || opts.list_drafts))
-            .filter_map(|(j, p)| {
-                let shared: usize = opts
-                    .related_keys
-                    .iter()
-                    .filter_map(|k| me.values.get(k).map(|v| (k, v)))
-                    .map(|(k, vals)| {
-                        let mut seen = HashSet::new();
-                        vals.iter()
-                            .filter(|v| seen.insert(v.text.as_str()) && p.has(k, &v.text))
-                            .count()
-                    })
-                    .sum();
-                (shared > 0).then_some((j, shared))
-            })
-            .collect();
+        let mut scores: HashMap<usize, usize> = HashMap::new();
+        for k in &opts.related_keys {
+            let mut seen = HashSet::new();
+            for v in me.values.get(k).into_iter().flatten() {
+                if !seen.insert(v.text.as_str()) {
+                    continue;
+                }
+                let key = (k.clone(), v.text.clone());
+                for &j in self.postings.get(&key).into_iter().flatten() {
+                    if j != i {
+                        *scores.entry(j).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut scored: Vec<(usize, usize)> = scores.into_iter().collect();
         scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         scored.truncate(opts.related);
         scored.into_iter().map(|(j, _)| j).collect()
@@ -1251,14 +1262,15 @@ mod tests {
             related_keys: vec!["tags".into(), "topic".into()],
             ..Options::default()
         };
-        let cat = Catalog::build(pages, &opts);
+        let cat = Catalog::build(pages.clone(), &opts);
         assert_eq!(cat.related(0, &opts), [2, 1, 3]);
+        assert!(cat.related(4, &opts).is_empty());
         let shown = Options {
             list_drafts: true,
             ..opts.clone()
         };
+        let cat = Catalog::build(pages, &shown);
         assert_eq!(cat.related(0, &shown), [5, 2, 1]);
-        assert!(cat.related(4, &opts).is_empty());
     }
 
     #[test]
