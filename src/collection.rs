@@ -32,6 +32,10 @@ pub const VALUE_VARIANTS: &str = "PL703";
 /// Rule: a link to a draft page that the build leaves out.
 pub const DRAFT_LINK: &str = "PL704";
 
+/// From this many listed pages on, a value on more than half of them does not make pages
+/// related (see [`Catalog::build`]).
+pub const COMMON_VALUE_MIN_PAGES: usize = 8;
+
 /// What a marker looks for, cheaply, before any parse.
 const MARKER_NEEDLE: &str = "polish: index";
 
@@ -454,10 +458,12 @@ impl Catalog {
         }
         cat.add_variant_findings(opts);
         if opts.related > 0 {
+            let mut count = 0;
             for (j, p) in cat.pages.iter().enumerate() {
                 if !listed(p) {
                     continue;
                 }
+                count += 1;
                 for k in &opts.related_keys {
                     for v in p.values.get(k).into_iter().flatten() {
                         let list = cat.postings.entry((k.clone(), v.text.clone())).or_default();
@@ -466,6 +472,12 @@ impl Catalog {
                         }
                     }
                 }
+            }
+            // A value on more than half the pages (`docs` on every page) relates everything to
+            // everything: by itself it would list the first pages of the book on every page.
+            // It is left out of the scores, like a stop word. Small books keep every value.
+            if count >= COMMON_VALUE_MIN_PAGES {
+                cat.postings.retain(|_, pages| pages.len() * 2 <= count);
             }
         }
         cat
@@ -731,7 +743,10 @@ impl Catalog {
             return Vec::new();
         }
         let me = &self.pages[i];
-        let mut scores: HashMap<usize, usize> = HashMap::new();
+        // Shared values per page, counted in an array (a value on every page makes this the
+        // hot loop of a large book: an increment, no hashing), and the pages touched.
+        let mut scores = vec![0u32; self.pages.len()];
+        let mut touched: Vec<usize> = Vec::new();
         for k in &opts.related_keys {
             let mut seen = HashSet::new();
             for v in me.values.get(k).into_iter().flatten() {
@@ -741,14 +756,23 @@ impl Catalog {
                 let key = (k.clone(), v.text.clone());
                 for &j in self.postings.get(&key).into_iter().flatten() {
                     if j != i {
-                        *scores.entry(j).or_default() += 1;
+                        if scores[j] == 0 {
+                            touched.push(j);
+                        }
+                        scores[j] += 1;
                     }
                 }
             }
         }
-        let mut scored: Vec<(usize, usize)> = scores.into_iter().collect();
-        scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.truncate(opts.related);
+        let mut scored: Vec<(usize, u32)> = touched.into_iter().map(|j| (j, scores[j])).collect();
+        // Most shared first, then book order: the first `related` picked in linear time
+        // (a full sort per page would be quadratic-times-log on a book sharing one tag).
+        let order = |a: &(usize, u32), b: &(usize, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if scored.len() > opts.related {
+            scored.select_nth_unstable_by(opts.related, order);
+            scored.truncate(opts.related);
+        }
+        scored.sort_by(order);
         scored.into_iter().map(|(j, _)| j).collect()
     }
 
@@ -1271,6 +1295,27 @@ mod tests {
         };
         let cat = Catalog::build(pages, &shown);
         assert_eq!(cat.related(0, &shown), [5, 2, 1]);
+    }
+
+    #[test]
+    fn a_value_on_most_pages_relates_nothing() {
+        let mut pages: Vec<Page> = (0..10)
+            .map(|i| page(&format!("p{i}.md"), "tags: [docs]"))
+            .collect();
+        pages[3] = page("p3.md", "tags: [docs, cache]");
+        pages[7] = page("p7.md", "tags: [docs, cache]");
+        let opts = Options {
+            related: 3,
+            related_keys: vec!["tags".into()],
+            ..Options::default()
+        };
+        let cat = Catalog::build(pages.clone(), &opts);
+        // `docs` is on every page: only `cache` relates, and only p3 and p7.
+        assert_eq!(cat.related(3, &opts), [7]);
+        assert!(cat.related(0, &opts).is_empty());
+        // In a small book every value counts.
+        let cat = Catalog::build(pages[..4].to_vec(), &opts);
+        assert_eq!(cat.related(0, &opts), [1, 2, 3]);
     }
 
     #[test]
