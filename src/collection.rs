@@ -1122,6 +1122,14 @@ pub fn replace_markers(
 mod tests {
     use super::*;
 
+    fn index_marker(key: &str) -> Marker {
+        Marker {
+            key: key.into(),
+            by: None,
+            span: 0..0,
+        }
+    }
+
     fn page(path: &str, yaml: &str) -> Page {
         let src = format!("---\n{yaml}\n---\n\n# T\n");
         Page::read(
@@ -1166,11 +1174,7 @@ mod tests {
             page("idx.md", "title: Index"),
         ];
         let mut pages = pages;
-        pages[1].markers.push(Marker {
-            key: "tags".into(),
-            by: None,
-            span: 0..0,
-        });
+        pages[1].markers.push(index_marker("tags"));
         let cat = Catalog::build(pages, &Options::default());
         let anchors: Vec<&str> = cat.indexes["tags"]
             .entries
@@ -1184,42 +1188,31 @@ mod tests {
 
     #[test]
     fn locale_aware_order() {
-        let mut pages = vec![page("a.md", "tags: [Zoo, zebra, Ähre, Affe]")];
-        pages[0].markers.push(Marker {
-            key: "tags".into(),
-            by: None,
-            span: 0..0,
-        });
-        let opts = Options {
-            language: Some("de".into()),
-            ..Options::default()
+        // The values of `tags` on an index, in the order `language` gives them.
+        let order = |yaml: &str, language: &str| -> Vec<String> {
+            let mut pages = vec![page("a.md", yaml)];
+            pages[0].markers.push(index_marker("tags"));
+            let opts = Options {
+                language: Some(language.into()),
+                ..Options::default()
+            };
+            let cat = Catalog::build(pages, &opts);
+            cat.indexes["tags"]
+                .entries
+                .iter()
+                .map(|e| e.value.clone())
+                .collect()
         };
-        let cat = Catalog::build(pages, &opts);
-        let order: Vec<&str> = cat.indexes["tags"]
-            .entries
-            .iter()
-            .map(|e| e.value.as_str())
-            .collect();
         // Code point order would give `Affe, Zoo, zebra, Ähre`.
-        assert_eq!(order, ["Affe", "Ähre", "zebra", "Zoo"]);
+        assert_eq!(
+            order("tags: [Zoo, zebra, Ähre, Affe]", "de"),
+            ["Affe", "Ähre", "zebra", "Zoo"]
+        );
         // Swedish sorts Ä after Z.
-        let mut pages = vec![page("a.md", "tags: [zebra, Ähre, Affe]")];
-        pages[0].markers.push(Marker {
-            key: "tags".into(),
-            by: None,
-            span: 0..0,
-        });
-        let sv = Options {
-            language: Some("sv".into()),
-            ..Options::default()
-        };
-        let cat = Catalog::build(pages, &sv);
-        let order: Vec<&str> = cat.indexes["tags"]
-            .entries
-            .iter()
-            .map(|e| e.value.as_str())
-            .collect();
-        assert_eq!(order, ["Affe", "zebra", "Ähre"]);
+        assert_eq!(
+            order("tags: [zebra, Ähre, Affe]", "sv"),
+            ["Affe", "zebra", "Ähre"]
+        );
     }
 
     #[test]
@@ -1246,11 +1239,7 @@ mod tests {
             page("c.md", "tags: [frontend, Back end]"),
             page("d.md", "tags: [back-end]"),
         ];
-        pages[0].markers.push(Marker {
-            key: "tags".into(),
-            by: None,
-            span: 0..0,
-        });
+        pages[0].markers.push(index_marker("tags"));
         let cat = Catalog::build(pages, &Options::default());
         let f: Vec<(usize, String)> = cat
             .findings
@@ -1350,11 +1339,7 @@ mod tests {
             "a.md",
             "title: \"<script>x</script>\"\nsummary: \"a & <b>\"\ntags: [\"<i>\"]",
         )];
-        pages[0].markers.push(Marker {
-            key: "tags".into(),
-            by: None,
-            span: 0..0,
-        });
+        pages[0].markers.push(index_marker("tags"));
         let cat = Catalog::build(pages, &Options::default());
         let m = cat.pages[0].markers[0].clone();
         let html = cat.render_index(&m, &Options::default(), true);

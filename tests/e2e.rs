@@ -14,23 +14,6 @@ use mdbook_preprocessor::config::Config;
 
 const POLISH: &str = env!("CARGO_BIN_EXE_mdbook-polish");
 
-fn mdbook() -> PathBuf {
-    let candidate = std::env::var_os("MDBOOK")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("mdbook"));
-    match Command::new(&candidate).arg("--version").output() {
-        Ok(out) if String::from_utf8_lossy(&out.stdout).contains("v0.5") => candidate,
-        Ok(out) => panic!(
-            "`{}` is not mdBook 0.5: {}",
-            candidate.display(),
-            String::from_utf8_lossy(&out.stdout)
-        ),
-        Err(e) => panic!(
-            "the end-to-end tests need mdBook 0.5 on PATH (or MDBOOK=/path/to/mdbook): {e}. Run scripts/test, which installs it."
-        ),
-    }
-}
-
 fn write_book(root: &Path, extra: &str) {
     std::fs::create_dir_all(root.join("src")).unwrap();
     // The command is quoted for mdBook's shell-like splitting.
@@ -56,7 +39,7 @@ fn write_book(root: &Path, extra: &str) {
 fn real_mdbook_builds_with_the_real_binary() {
     let dir = tempfile::tempdir().unwrap();
     write_book(dir.path(), "");
-    let out = Command::new(mdbook())
+    let out = Command::new(common::mdbook())
         .arg("build")
         .current_dir(dir.path())
         .output()
@@ -82,7 +65,7 @@ fn errors_fail_the_real_build_only_when_configured() {
         "---\nlocale: en_us\n---\n# T\n",
     )
     .unwrap();
-    let out = Command::new(mdbook())
+    let out = Command::new(common::mdbook())
         .arg("build")
         .current_dir(dir.path())
         .output()
@@ -188,7 +171,7 @@ fn included_text_is_reported_where_it_was_written_and_fixed_there() {
     std::fs::write(root.join("src/parts/raw.txt"), "log: donâ€™t touch\n").unwrap();
 
     let build = || {
-        let out = Command::new(mdbook())
+        let out = Command::new(common::mdbook())
             .arg("build")
             .current_dir(root)
             .output()
@@ -266,7 +249,7 @@ fn rule_levels_overrides_and_suppressions_in_a_real_build() {
             &format!("on-failure = \"error\"\nrequire-front-matter = false\n{extra}"),
         );
         std::fs::write(dir.path().join("src/intro.md"), chapter).unwrap();
-        let out = Command::new(mdbook())
+        let out = Command::new(common::mdbook())
             .arg("build")
             .current_dir(dir.path())
             .output()

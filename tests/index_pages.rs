@@ -16,18 +16,6 @@ use scraper::{Html, Selector};
 
 const POLISH: &str = env!("CARGO_BIN_EXE_mdbook-polish");
 
-fn mdbook() -> PathBuf {
-    let candidate = std::env::var_os("MDBOOK")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("mdbook"));
-    match Command::new(&candidate).arg("--version").output() {
-        Ok(out) if String::from_utf8_lossy(&out.stdout).contains("v0.5") => candidate,
-        _ => panic!(
-            "these tests need mdBook 0.5 on PATH (or MDBOOK=/path/to/mdbook); scripts/test installs it"
-        ),
-    }
-}
-
 /// A small docs book in the seed's shape (our own words).
 fn write_book(root: &Path, extra: &str) {
     write(
@@ -96,7 +84,7 @@ fn write_book(root: &Path, extra: &str) {
 }
 
 fn build(root: &Path, env: &[(&str, &str)]) -> String {
-    let out = Command::new(mdbook())
+    let out = Command::new(common::mdbook())
         .arg("build")
         .current_dir(root)
         .envs(env.iter().copied())

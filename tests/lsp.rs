@@ -2,6 +2,8 @@
 //! JSON-RPC messages, and a client-side copy of the document that the server's edits are
 //! applied to (with UTF-16 positions computed here, independently of the server's code).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -700,21 +702,6 @@ fn two_open_chapters_sharing_a_guid_clear_together() {
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
 
-fn mdbook() -> std::path::PathBuf {
-    let candidate = std::env::var_os("MDBOOK")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| "mdbook".into());
-    match std::process::Command::new(&candidate)
-        .arg("--version")
-        .output()
-    {
-        Ok(out) if String::from_utf8_lossy(&out.stdout).contains("v0.5") => candidate,
-        other => panic!(
-            "this test needs mdBook 0.5 on PATH (or MDBOOK=/path/to/mdbook); scripts/test installs it: {other:?}"
-        ),
-    }
-}
-
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
@@ -752,7 +739,7 @@ fn rule_links_land_on_their_rule_in_the_built_guide() {
         .unwrap();
     assert!(install.status.success(), "{install:?}");
     let out = dir.path().join("html");
-    let build = Command::new(mdbook())
+    let build = Command::new(common::mdbook())
         .arg("build")
         .arg(&guide)
         .arg("-d")

@@ -13,6 +13,28 @@ pub fn polish() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("mdbook-polish").expect("the mdbook-polish binary is built")
 }
 
+/// The real `mdbook` 0.5 binary: `MDBOOK`, else `mdbook` on PATH. Tests that need it fail (not
+/// skip) without it, so a green run always means it ran; `scripts/test` installs it.
+pub fn mdbook() -> PathBuf {
+    let candidate = std::env::var_os("MDBOOK")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("mdbook"));
+    match std::process::Command::new(&candidate)
+        .arg("--version")
+        .output()
+    {
+        Ok(out) if String::from_utf8_lossy(&out.stdout).contains("v0.5") => candidate,
+        Ok(out) => panic!(
+            "`{}` is not mdBook 0.5: {}",
+            candidate.display(),
+            String::from_utf8_lossy(&out.stdout)
+        ),
+        Err(e) => panic!(
+            "this test needs mdBook 0.5 on PATH (or MDBOOK=/path/to/mdbook): {e}. Run scripts/test, which installs it."
+        ),
+    }
+}
+
 /// Writes `content` at `dir/rel`, creating folders.
 pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
     let p = dir.join(rel);
