@@ -1307,6 +1307,41 @@ mod tests {
         assert_eq!(cat.related(0, &opts), [1, 2, 3]);
     }
 
+    /// A large book at the limits: 5,000 pages, each with values of their own and one that
+    /// every page shares, one value 10,000 characters long, and anchors that all collide. The
+    /// index lists every value once, the shared value relates nothing, nothing panics.
+    #[test]
+    fn a_large_book_with_colliding_and_huge_values() {
+        let n = 5_000;
+        let long = "x".repeat(10_000);
+        let mut pages: Vec<Page> = (0..n)
+            .map(|i| {
+                // `C+1`, `C-1`... all slug to `c-1`-like forms; `c#i` and `c i` collide.
+                let yaml = format!("tags: [\"c#{i}\", \"c {i}\", shared]");
+                page(&format!("d{}/p{i}.md", i % 50), &yaml)
+            })
+            .collect();
+        pages[0] = page("d0/p0.md", &format!("tags: [{long}, shared]"));
+        pages[1].markers.push(index_marker("tags"));
+        let opts = Options {
+            related: 3,
+            related_keys: vec!["tags".into()],
+            ..Options::default()
+        };
+        let cat = Catalog::build(pages, &opts);
+        let index = &cat.indexes["tags"];
+        assert_eq!(index.entries.len(), 2 * (n - 1) + 2);
+        let anchors: HashSet<&str> = index.entries.iter().map(|e| e.anchor.as_str()).collect();
+        assert_eq!(anchors.len(), index.entries.len(), "anchors are unique");
+        assert!(
+            cat.related(5, &opts).is_empty(),
+            "only `shared` links pages"
+        );
+        let html = cat.render_index(&cat.pages[1].markers[0], &opts, true);
+        assert!(!html.contains('\n'));
+        assert_eq!(html.matches("<section").count(), index.entries.len());
+    }
+
     #[test]
     fn draft_links_are_found_and_unlinked() {
         let drafts: HashSet<String> = ["guide/wip.md".to_string()].into();
