@@ -148,15 +148,17 @@ pub fn may_be_draft(source: &str) -> bool {
 }
 
 impl Page {
-    /// Reads a chapter: its front matter (parsed again here only for the chapters the
-    /// book-level jobs need, see the preprocessor) and its index markers.
+    /// Reads a chapter's front matter into a page, keeping the values of `keys` only (the
+    /// indexed and related keys: the others cost copies for nothing). Returns the parsed
+    /// front matter too, for the chapter's own run to use instead of parsing it again. Index
+    /// markers are found by the caller ([`find_markers`]), on the chapters that may hold one.
     pub fn read(
         path: &str,
         name: &str,
         source: &str,
         limits: &Limits,
-        parse: ParseOptions,
-    ) -> Page {
+        keys: &HashSet<String>,
+    ) -> (Page, frontmatter::Extracted) {
         let fm = frontmatter::extract(source, limits);
         let mut page = Page {
             path: path.to_string(),
@@ -164,18 +166,14 @@ impl Page {
             ..Page::default()
         };
         if let Some(data) = &fm.data {
-            page.fill(data);
+            page.fill(data, Some(keys));
         }
-        if may_have_marker(source) {
-            let (markers, findings) = find_markers(source, parse);
-            page.markers = markers;
-            page.marker_findings = findings;
-        }
-        page
+        (page, fm)
     }
 
-    /// Takes the title, summary, draft flag and values out of parsed front matter.
-    pub fn fill(&mut self, data: &Node) {
+    /// Takes the title, summary, draft flag and values out of parsed front matter: the
+    /// values of `keys`, or of every key when `None`.
+    pub fn fill(&mut self, data: &Node, keys: Option<&HashSet<String>>) {
         let text = |n: &Node| {
             n.scalar_text()
                 .map(|t| repaired(t.trim()))
@@ -185,7 +183,7 @@ impl Page {
             self.title = t;
         }
         self.summary = data.get("summary").and_then(text);
-        self.draft = matches!(data.get("draft").map(|n| &n.value), Some(Value::Bool(true)));
+        self.draft = is_draft(data);
         let Value::Map(entries) = &data.value else {
             return;
         };
@@ -193,6 +191,9 @@ impl Page {
             let Value::Str(key) = &e.key.value else {
                 continue;
             };
+            if keys.is_some_and(|k| !k.contains(key)) {
+                continue;
+            }
             let vals: Vec<ValueAt> = match &e.value.value {
                 Value::Seq(items) => items
                     .iter()
@@ -218,6 +219,39 @@ impl Page {
                 self.values.insert(key.clone(), vals);
             }
         }
+    }
+}
+
+/// The keys whose values the book-level jobs need: each marker's key and `by` key, and the
+/// related keys when related pages are on.
+pub fn needed_keys<'a>(
+    markers: impl IntoIterator<Item = &'a Marker>,
+    opts: &Options,
+) -> HashSet<String> {
+    let mut keys: HashSet<String> = HashSet::new();
+    for m in markers {
+        keys.insert(m.key.clone());
+        keys.extend(m.by.clone());
+    }
+    if opts.related > 0 {
+        keys.extend(opts.related_keys.iter().cloned());
+    }
+    keys
+}
+
+/// Whether parsed front matter says `draft: true` (the YAML boolean).
+pub fn is_draft(data: &Node) -> bool {
+    matches!(data.get("draft").map(|n| &n.value), Some(Value::Bool(true)))
+}
+
+/// The keys of parsed front matter, for [`Catalog::build`]'s did-you-mean.
+pub fn keys_of(data: &Node) -> Vec<String> {
+    match &data.value {
+        Value::Map(entries) => entries
+            .iter()
+            .filter_map(|e| e.key.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -343,7 +377,13 @@ pub struct Catalog {
 
 impl Catalog {
     /// Builds the indexes of the markers in `pages`, and the findings about them.
-    pub fn build(pages: Vec<Page>, opts: &Options) -> Catalog {
+    /// `keys_in_use` lists the front matter keys the pages use, for the did-you-mean of an
+    /// index no page fills (called only then: the pages keep the values of some keys only).
+    pub fn build(
+        pages: Vec<Page>,
+        opts: &Options,
+        keys_in_use: &dyn Fn() -> Vec<String>,
+    ) -> Catalog {
         let mut cat = Catalog {
             pages,
             ..Catalog::default()
@@ -407,22 +447,18 @@ impl Catalog {
                 }
             }
             if by_value.is_empty() {
-                let keys: Vec<&str> = {
-                    let mut k: Vec<&str> = cat
-                        .pages
-                        .iter()
-                        .flat_map(|p| p.values.keys().map(String::as_str))
-                        .collect();
-                    k.sort_unstable();
-                    k.dedup();
-                    k
-                };
+                let mut keys = keys_in_use();
+                keys.sort_unstable();
+                keys.dedup();
                 let mut d = Diagnostic::warning(
                     INDEX_EMPTY,
                     m.span.clone(),
                     format!("no page has a `{}` value, so this index is empty", m.key),
                 );
-                if let Some(s) = crate::frontmatter::suggest::did_you_mean(&m.key, keys) {
+                if let Some(s) = crate::frontmatter::suggest::did_you_mean(
+                    &m.key,
+                    keys.iter().map(String::as_str),
+                ) {
                     d = d.with_help(s);
                 }
                 cat.findings.entry(i).or_default().push(d);
@@ -591,6 +627,7 @@ impl Catalog {
         out: &mut String,
     ) {
         let key = &index.key;
+        let mut items: HashMap<usize, String> = HashMap::new();
         out.push_str("<div class=\"polish-index\">");
         if index.entries.is_empty() {
             out.push_str("<p class=\"polish-index-empty\">No page has a value here yet.</p></div>");
@@ -622,7 +659,7 @@ impl Catalog {
                 pages_word(e.pages.len())
             );
             match by {
-                None => self.pages_html(&e.pages, from, opts, out),
+                None => self.pages_html(&e.pages, from, opts, &mut items, out),
                 Some(by) => {
                     for (group, pages) in self.groups(&e.pages, by) {
                         out.push_str("<h3>");
@@ -631,7 +668,7 @@ impl Catalog {
                             None => escape_html_into(out, &format!("No {by}")),
                         }
                         out.push_str("</h3>");
-                        self.pages_html(&pages, from, opts, out);
+                        self.pages_html(&pages, from, opts, &mut items, out);
                     }
                 }
             }
@@ -640,22 +677,36 @@ impl Catalog {
         out.push_str("</div>");
     }
 
-    fn pages_html(&self, pages: &[usize], from: &str, opts: &Options, out: &mut String) {
+    /// The list of `pages`. A page is listed under each of its values, so its item (a link
+    /// and its summary's Markdown rendered) is made once per index and copied: `items` holds
+    /// the ones made so far, by page.
+    fn pages_html(
+        &self,
+        pages: &[usize],
+        from: &str,
+        opts: &Options,
+        items: &mut HashMap<usize, String>,
+        out: &mut String,
+    ) {
         out.push_str("<ul class=\"polish-index-pages\">");
         for &j in pages {
-            let p = &self.pages[j];
-            out.push_str("<li><a href=\"");
-            escape_html_into(out, &relative_link(from, &p.path, true));
-            out.push_str("\">");
-            escape_html_into(out, &p.title);
-            out.push_str("</a>");
-            if let Some(s) = &p.summary {
-                // The summary as the header shows it: inline Markdown, escaped, safe links.
-                out.push_str("<p>");
-                crate::header::summary_html(out, s, opts.parse);
-                out.push_str("</p>");
-            }
-            out.push_str("</li>");
+            let item = items.entry(j).or_insert_with(|| {
+                let p = &self.pages[j];
+                let mut item = String::from("<li><a href=\"");
+                escape_html_into(&mut item, &relative_link(from, &p.path, true));
+                item.push_str("\">");
+                escape_html_into(&mut item, &p.title);
+                item.push_str("</a>");
+                if let Some(s) = &p.summary {
+                    // The summary as the header shows it: inline Markdown, escaped, safe links.
+                    item.push_str("<p>");
+                    crate::header::summary_html(&mut item, s, opts.parse);
+                    item.push_str("</p>");
+                }
+                item.push_str("</li>");
+                item
+            });
+            out.push_str(item);
         }
         out.push_str("</ul>");
     }
@@ -669,6 +720,7 @@ impl Catalog {
         out: &mut String,
     ) {
         let key = &index.key;
+        let mut items: HashMap<usize, String> = HashMap::new();
         for e in &index.entries {
             let _ = write!(
                 out,
@@ -677,32 +729,42 @@ impl Catalog {
                 pages_word(e.pages.len())
             );
             match by {
-                None => self.pages_markdown(&e.pages, from, out),
+                None => self.pages_markdown(&e.pages, from, &mut items, out),
                 Some(by) => {
                     for (group, pages) in self.groups(&e.pages, by) {
                         let g = group
                             .map_or_else(|| format!("No {by}"), |g| opts.label(by, g).to_string());
                         let _ = write!(out, "### {}\n\n", markdown_text(&g));
-                        self.pages_markdown(&pages, from, out);
+                        self.pages_markdown(&pages, from, &mut items, out);
                     }
                 }
             }
         }
     }
 
-    fn pages_markdown(&self, pages: &[usize], from: &str, out: &mut String) {
+    /// The list of `pages` in Markdown; items made once per index, like [`Self::pages_html`].
+    fn pages_markdown(
+        &self,
+        pages: &[usize],
+        from: &str,
+        items: &mut HashMap<usize, String>,
+        out: &mut String,
+    ) {
         for &j in pages {
-            let p = &self.pages[j];
-            let _ = write!(
-                out,
-                "- [{}]({})",
-                markdown_text(&p.title),
-                relative_link(from, &p.path, false)
-            );
-            if let Some(s) = &p.summary {
-                let _ = write!(out, "\\\n  {}", markdown_text(s));
-            }
-            out.push('\n');
+            let item = items.entry(j).or_insert_with(|| {
+                let p = &self.pages[j];
+                let mut item = format!(
+                    "- [{}]({})",
+                    markdown_text(&p.title),
+                    relative_link(from, &p.path, false)
+                );
+                if let Some(s) = &p.summary {
+                    let _ = write!(item, "\\\n  {}", markdown_text(s));
+                }
+                item.push('\n');
+                item
+            });
+            out.push_str(item);
         }
         out.push('\n');
     }
@@ -852,17 +914,27 @@ fn assign_anchors(key: &str, entries: &mut [Entry]) {
 /// Front matter text placed in generated Markdown: characters Markdown would read as syntax
 /// are escaped, and line breaks become spaces (one line per item).
 fn markdown_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '&' => {
-                out.push('\\');
-                out.push(c);
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        // All of these are ASCII, so every cut is on a character boundary.
+        let escaped = match b {
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'#' | b'!' | b'|' | b'&' => {
+                true
             }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
+            b'\n' | b'\r' => false,
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if escaped {
+            out.push('\\');
+            out.push(char::from(b));
+        } else {
+            out.push(' ');
         }
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
     out
 }
 
@@ -1132,13 +1204,16 @@ mod tests {
 
     fn page(path: &str, yaml: &str) -> Page {
         let src = format!("---\n{yaml}\n---\n\n# T\n");
-        Page::read(
-            path,
-            "Name",
-            &src,
-            &Limits::default(),
-            ParseOptions::default(),
-        )
+        let fm = frontmatter::extract(&src, &Limits::default());
+        let mut page = Page {
+            path: path.into(),
+            title: "Name".into(),
+            ..Page::default()
+        };
+        if let Some(data) = &fm.data {
+            page.fill(data, None);
+        }
+        page
     }
 
     #[test]
@@ -1175,7 +1250,7 @@ mod tests {
         ];
         let mut pages = pages;
         pages[1].markers.push(index_marker("tags"));
-        let cat = Catalog::build(pages, &Options::default());
+        let cat = Catalog::build(pages, &Options::default(), &Vec::new);
         let anchors: Vec<&str> = cat.indexes["tags"]
             .entries
             .iter()
@@ -1196,7 +1271,7 @@ mod tests {
                 language: Some(language.into()),
                 ..Options::default()
             };
-            let cat = Catalog::build(pages, &opts);
+            let cat = Catalog::build(pages, &opts, &Vec::new);
             cat.indexes["tags"]
                 .entries
                 .iter()
@@ -1240,7 +1315,7 @@ mod tests {
             page("d.md", "tags: [back-end]"),
         ];
         pages[0].markers.push(index_marker("tags"));
-        let cat = Catalog::build(pages, &Options::default());
+        let cat = Catalog::build(pages, &Options::default(), &Vec::new);
         let f: Vec<(usize, String)> = cat
             .findings
             .iter()
@@ -1275,14 +1350,14 @@ mod tests {
             related_keys: vec!["tags".into(), "topic".into()],
             ..Options::default()
         };
-        let cat = Catalog::build(pages.clone(), &opts);
+        let cat = Catalog::build(pages.clone(), &opts, &Vec::new);
         assert_eq!(cat.related(0, &opts), [2, 1, 3]);
         assert!(cat.related(4, &opts).is_empty());
         let shown = Options {
             list_drafts: true,
             ..opts.clone()
         };
-        let cat = Catalog::build(pages, &shown);
+        let cat = Catalog::build(pages, &shown, &Vec::new);
         assert_eq!(cat.related(0, &shown), [5, 2, 1]);
     }
 
@@ -1298,12 +1373,12 @@ mod tests {
             related_keys: vec!["tags".into()],
             ..Options::default()
         };
-        let cat = Catalog::build(pages.clone(), &opts);
+        let cat = Catalog::build(pages.clone(), &opts, &Vec::new);
         // `docs` is on every page: only `cache` relates, and only p3 and p7.
         assert_eq!(cat.related(3, &opts), [7]);
         assert!(cat.related(0, &opts).is_empty());
         // In a small book every value counts.
-        let cat = Catalog::build(pages[..4].to_vec(), &opts);
+        let cat = Catalog::build(pages[..4].to_vec(), &opts, &Vec::new);
         assert_eq!(cat.related(0, &opts), [1, 2, 3]);
     }
 
@@ -1328,7 +1403,7 @@ mod tests {
             related_keys: vec!["tags".into()],
             ..Options::default()
         };
-        let cat = Catalog::build(pages, &opts);
+        let cat = Catalog::build(pages, &opts, &Vec::new);
         let index = &cat.indexes["tags"];
         assert_eq!(index.entries.len(), 2 * (n - 1) + 2);
         let anchors: HashSet<&str> = index.entries.iter().map(|e| e.anchor.as_str()).collect();
@@ -1375,7 +1450,7 @@ mod tests {
             "title: \"<script>x</script>\"\nsummary: \"a & <b>\"\ntags: [\"<i>\"]",
         )];
         pages[0].markers.push(index_marker("tags"));
-        let cat = Catalog::build(pages, &Options::default());
+        let cat = Catalog::build(pages, &Options::default(), &Vec::new);
         let m = cat.pages[0].markers[0].clone();
         let html = cat.render_index(&m, &Options::default(), true);
         assert!(

@@ -103,13 +103,20 @@ pub struct ChapterInput<'a> {
 
 /// Runs every enabled job on one chapter.
 pub fn process(input: ChapterInput<'_>, settings: &Settings) -> ChapterResult {
-    process_inner(input, "", settings, true).0
+    process_inner(input, "", settings, true, None).0
 }
 
 /// [`process`] for a chapter of a book at `path` (its output path relative to `src`,
-/// `guide/intro.md`), which the header's links to index pages start from.
-pub fn process_at(input: ChapterInput<'_>, path: &str, settings: &Settings) -> ChapterResult {
-    process_inner(input, path, settings, true).0
+/// `guide/intro.md`), which the header's links to index pages start from. `front_matter`, when
+/// given, is [`frontmatter::extract`] of this source with `settings.limits`, already made for
+/// the book-level jobs: it is used instead of parsing again unless the repair changed the text.
+pub fn process_at(
+    input: ChapterInput<'_>,
+    path: &str,
+    settings: &Settings,
+    front_matter: Option<frontmatter::Extracted>,
+) -> ChapterResult {
+    process_inner(input, path, settings, true, front_matter).0
 }
 
 /// [`process`]; with `share`, one parse may serve the repair and the comparison job (see
@@ -119,6 +126,7 @@ fn process_inner(
     path: &str,
     settings: &Settings,
     share: bool,
+    front_matter: Option<frontmatter::Extracted>,
 ) -> (ChapterResult, bool) {
     let src = input.source;
     let mut out = ChapterResult::default();
@@ -141,10 +149,13 @@ fn process_inner(
 
     // 2. Front matter: find, parse, validate; hide it for every renderer.
     let mut edits: Vec<Edit> = Vec::new();
-    let fm = if might_have_front_matter_or_near_miss(text) {
-        frontmatter::extract(text, &settings.limits)
-    } else {
-        frontmatter::Extracted::default()
+    let fm = match front_matter {
+        // Parsed from the source: the same text unless the repair changed it.
+        Some(fm) if out.repaired.is_none() => fm,
+        _ if might_have_front_matter_or_near_miss(text) => {
+            frontmatter::extract(text, &settings.limits)
+        }
+        _ => frontmatter::Extracted::default(),
     };
     let near_miss = fm.block.is_none() && !fm.diagnostics.is_empty();
     later.extend(fm.diagnostics);
@@ -645,8 +656,10 @@ mod tests {
                     for sep in ["\n", ""] {
                         let src = format!("{head}{a}{sep}{b}");
                         for settings in [&full, &check] {
-                            let (shared, was_used) = process_inner(input(&src), "", settings, true);
-                            let (reference, _) = process_inner(input(&src), "", settings, false);
+                            let (shared, was_used) =
+                                process_inner(input(&src), "", settings, true, None);
+                            let (reference, _) =
+                                process_inner(input(&src), "", settings, false, None);
                             assert_eq!(format!("{shared:?}"), format!("{reference:?}"), "{src:?}");
                             if was_used {
                                 used += 1;
@@ -936,6 +949,66 @@ mod repair_first_tests {
             r.diagnostics.iter().any(|d| d.code == "PL204"),
             "{:?}",
             r.diagnostics
+        );
+    }
+}
+
+#[cfg(test)]
+mod reuse_front_matter {
+    use super::*;
+
+    /// A chapter run with the front matter the book-level jobs already parsed gives exactly
+    /// what a run that parses it gives: on every fixture chapter (mojibake, YAML errors, a
+    /// near-miss fence, CRLF and BOM, none at all) and one with mojibake inside its front
+    /// matter, where the repair changes the text and the given parse must not be used.
+    #[test]
+    fn a_given_parse_changes_nothing() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chapters");
+        let mut sources: Vec<String> = std::fs::read_dir(&dir)
+            .expect("fixtures")
+            .filter_map(Result::ok)
+            .map(|e| std::fs::read_to_string(e.path()).expect("a fixture"))
+            .collect();
+        sources.push("---\ntitle: Itâ€™s here\ntags: [a]\n---\n# T\n\nItâ€™s body.\n".into());
+        assert!(sources.len() >= 9);
+        let settings = Settings::all_jobs();
+        for src in &sources {
+            let input = ChapterInput {
+                source: src,
+                id_prefix: "p",
+                html: true,
+                require_front_matter: true,
+            };
+            let given = frontmatter::extract(src, &settings.limits);
+            let a = process(input, &settings);
+            let b = process_at(input, "", &settings, Some(given));
+            assert_eq!(a.content, b.content, "{src}");
+            assert_eq!(
+                format!("{:?}", a.diagnostics),
+                format!("{:?}", b.diagnostics),
+                "{src}"
+            );
+            assert_eq!(a.front_matter, b.front_matter, "{src}");
+        }
+        // The given parse is what is used (a wrong one shows), except after a repair.
+        let clean = "---\ntitle: T\n---\n# T\n";
+        let input = |source| ChapterInput {
+            source,
+            id_prefix: "p",
+            html: true,
+            require_front_matter: false,
+        };
+        let wrong = Some(frontmatter::Extracted::default());
+        assert!(
+            process_at(input(clean), "", &settings, wrong.clone())
+                .front_matter
+                .is_none()
+        );
+        let repaired = sources.last().expect("the mojibake chapter");
+        assert!(
+            process_at(input(repaired), "", &settings, wrong)
+                .front_matter
+                .is_some()
         );
     }
 }

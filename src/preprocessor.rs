@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::collection::{self, Catalog};
 use crate::config::{Config, Drafts, OnFailure};
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter::Node;
+use crate::frontmatter::{self, Node};
 use crate::header;
 use crate::pipeline::{self, ChapterInput};
 use crate::report::{self, Counts, FileReport, Format, SparseSource};
@@ -136,20 +136,28 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         ctx.config.book.language.clone(),
         profiles.list[base].settings.parse,
     );
-    let book_level = BookLevel::prepare(&mut book, &cfg, &copts, &profiles.list[base].settings);
+    let mut book_level = BookLevel::prepare(&mut book, &cfg, &copts, &profiles.list[base].settings);
+    let mut fronts = std::mem::take(&mut book_level.fronts).into_iter();
 
     // Chapters are independent until the cross-file rules, so they are processed in
     // parallel. Three passes keep everything in book order whatever the scheduling: take each
     // chapter's text out (in `for_each_chapter_mut` order), process the list in parallel
     // (`collect` keeps its order), then walk the book in the same order to put results back.
-    let mut jobs: Vec<(PathBuf, String, String, usize)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     let mut failed = None;
     book.for_each_chapter_mut(|ch| {
         if let Some(source_path) = &ch.source_path {
             let rel = source_path.to_string_lossy().replace('\\', "/");
             let out = out_path(ch);
+            let front_matter = fronts.next().flatten();
             match profiles.index(&scope, Some(0), &rel) {
-                Ok(p) => jobs.push((source_path.clone(), out, std::mem::take(&mut ch.content), p)),
+                Ok(p) => jobs.push(Job {
+                    source_path: source_path.clone(),
+                    out,
+                    content: std::mem::take(&mut ch.content),
+                    profile: p,
+                    front_matter,
+                }),
                 Err(e) => failed = Some(e),
             }
         }
@@ -157,6 +165,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     if let Some(e) = failed {
         return Err(e);
     }
+    let base_limits = profiles.list[base].settings.limits;
     if let Some(links) = &book_level.links {
         for p in &mut profiles.list {
             p.settings.links = Some(links.clone());
@@ -165,7 +174,14 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     let results: Vec<Done> = jobs
         .into_par_iter()
         .enumerate()
-        .map(|(i, (source_path, out, content, p))| {
+        .map(|(i, job)| {
+            let Job {
+                source_path,
+                out,
+                content,
+                profile: p,
+                front_matter,
+            } = job;
             let rel = source_path.to_string_lossy().replace('\\', "/");
             let prefix = header::id_prefix(&rel);
             let workspace::Profile { config, settings } = &profiles.list[p];
@@ -177,7 +193,9 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
                     .require_front_matter
                     .applies_to(&rel, settings.schema_requires_keys()),
             };
-            let mut result = pipeline::process_at(input, &out, settings);
+            // The front matter read for the book-level jobs was parsed with the book's limits.
+            let front_matter = front_matter.filter(|_| settings.limits == base_limits);
+            let mut result = pipeline::process_at(input, &out, settings, front_matter);
             book_level.finish(i, &out, &content, &mut result, settings, html, &copts);
             Done::new(
                 p,
@@ -251,6 +269,16 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     Ok((book, outcome))
 }
 
+/// One chapter to process: where it is, its text, its settings (an index into the run's
+/// profiles), and its front matter when the book-level jobs already read it.
+struct Job {
+    source_path: PathBuf,
+    out: String,
+    content: String,
+    profile: usize,
+    front_matter: Option<frontmatter::Extracted>,
+}
+
 /// The book-level jobs of one run: the catalogue of pages (when an index or related pages
 /// need it), the chips' links, and the drafts left out.
 #[derive(Default)]
@@ -261,6 +289,9 @@ struct BookLevel {
     links: Option<std::sync::Arc<collection::ChipLinks>>,
     /// Output paths (and source paths) of the drafts left out, links to which are reported.
     left_out: HashSet<String>,
+    /// Each chapter's front matter as read here, in processing order (empty when nothing was
+    /// read): its own run uses it instead of parsing it again.
+    fronts: Vec<Option<frontmatter::Extracted>>,
 }
 
 impl BookLevel {
@@ -288,32 +319,47 @@ impl BookLevel {
                 }
             }
         }
+        let mut markers: Vec<(usize, Vec<collection::Marker>, Vec<Diagnostic>)> = Vec::new();
         visit(&book.items, &mut |ch| {
             if ch.source_path.is_some() {
-                wanted |= collection::may_have_marker(&ch.content);
+                if collection::may_have_marker(&ch.content) {
+                    let (m, f) = collection::find_markers(&ch.content, settings.parse);
+                    if !m.is_empty() || !f.is_empty() {
+                        markers.push((chapters.len(), m, f));
+                    }
+                }
                 drafts_possible |= collection::may_be_draft(&ch.content);
                 chapters.push((out_path(ch), ch.name.clone(), ch.content.as_str()));
             }
         });
+        wanted |= !markers.is_empty();
         if !wanted && !drafts_possible {
             return BookLevel::default();
         }
-        let pages: Vec<collection::Page> = chapters
+        let keys = collection::needed_keys(markers.iter().flat_map(|(_, m, _)| m), opts);
+        let read: Vec<(collection::Page, Option<frontmatter::Extracted>)> = chapters
             .par_iter()
             .map(|(path, name, content)| {
                 if wanted || collection::may_be_draft(content) {
-                    collection::Page::read(path, name, content, &settings.limits, settings.parse)
+                    let (page, fm) =
+                        collection::Page::read(path, name, content, &settings.limits, &keys);
+                    (page, Some(fm))
                 } else {
-                    collection::Page {
+                    let page = collection::Page {
                         path: path.clone(),
                         title: name.clone(),
                         ..collection::Page::default()
-                    }
+                    };
+                    (page, None)
                 }
             })
             .collect();
+        let (mut pages, mut fronts): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+        for (i, m, f) in markers {
+            pages[i].markers = m;
+            pages[i].marker_findings = f;
+        }
         let mut level = BookLevel::default();
-        let mut pages = pages;
         if cfg.drafts == Drafts::Hide && pages.iter().any(|p| p.draft) {
             let drafts: HashSet<String> = pages
                 .iter()
@@ -324,19 +370,32 @@ impl BookLevel {
             remove_drafts(&mut book.items, &drafts, &mut removed);
             renumber(&mut book.items, &[]);
             let gone: HashSet<&String> = removed.iter().map(|(out, _)| out).collect();
-            pages.retain(|p| !gone.contains(&p.path));
+            let kept: Vec<bool> = pages.iter().map(|p| !gone.contains(&p.path)).collect();
+            let mut k = kept.iter();
+            pages.retain(|_| *k.next().unwrap_or(&true));
+            let mut k = kept.iter();
+            fronts.retain(|_| *k.next().unwrap_or(&true));
             for (out, source) in removed {
                 level.left_out.insert(out);
                 level.left_out.extend(source);
             }
         }
         if wanted {
-            let catalog = Catalog::build(pages, opts);
+            let keys_in_use = || {
+                fronts
+                    .iter()
+                    .flatten()
+                    .filter_map(|fm| fm.data.as_ref())
+                    .flat_map(collection::keys_of)
+                    .collect()
+            };
+            let catalog = Catalog::build(pages, opts, &keys_in_use);
             if !catalog.indexes.is_empty() {
                 level.links = Some(std::sync::Arc::new(catalog.chip_links()));
             }
             level.catalog = Some(catalog);
         }
+        level.fronts = fronts;
         level
     }
 

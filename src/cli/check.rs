@@ -185,9 +185,12 @@ fn check_file(
             path: t.rel.clone(),
             ..collection::Page::default()
         };
-        if let Some(fm) = &result.front_matter {
-            page.fill(fm);
-        }
+        // Only what every book needs (drafts): the values are read again in `book_level`
+        // for the books with an index or related pages, so other books pay nothing.
+        page.draft = result
+            .front_matter
+            .as_ref()
+            .is_some_and(collection::is_draft);
         if collection::may_have_marker(&source) {
             (page.markers, page.marker_findings) =
                 collection::find_markers(&source, settings.parse);
@@ -282,8 +285,36 @@ fn book_level(
             .copied()
             .filter(|&i| page(i).is_some_and(|p| !drafts.contains(&p.path)))
             .collect();
-        let pages = listed.iter().filter_map(|&i| page(i).cloned()).collect();
-        let catalog = collection::Catalog::build(pages, &opts);
+        let keys = collection::needed_keys(
+            members
+                .iter()
+                .filter_map(|&i| page(i))
+                .flat_map(|p| &p.markers),
+            &opts,
+        );
+        // The values of the keys the indexes and related pages need, read again (few books
+        // use them), and every page's keys for the did-you-mean of an empty index.
+        let read: Vec<(collection::Page, Vec<String>)> = listed
+            .par_iter()
+            .map(|&i| {
+                // `listed` holds only members with a page, so the default is never used; it
+                // keeps `pages` aligned with `listed` whatever happens.
+                let mut p = page(i).cloned().unwrap_or_default();
+                let t = &inputs.targets[i];
+                let settings = &profiles[of[i]].settings;
+                let text = read_source(&t.path).ok().unwrap_or_default();
+                let fm = crate::frontmatter::extract(&text, &settings.limits);
+                let mut keys_used = Vec::new();
+                if let Some(data) = &fm.data {
+                    p.fill(data, Some(&keys));
+                    keys_used = collection::keys_of(data);
+                }
+                (p, keys_used)
+            })
+            .collect();
+        let (pages, keys_used): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+        let keys_in_use = || keys_used.iter().flatten().cloned().collect();
+        let catalog = collection::Catalog::build(pages, &opts, &keys_in_use);
         for (local, d) in catalog.findings {
             if let Some(&i) = listed.get(local) {
                 found.entry(i).or_default().extend(d);
