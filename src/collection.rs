@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter::{self, Limits, Node, Value};
+use crate::frontmatter::{Node, Value};
 use crate::header::escape_html_into;
 use crate::markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use crate::markdown::{ParseOptions, parser};
@@ -148,32 +148,20 @@ pub fn may_be_draft(source: &str) -> bool {
 }
 
 impl Page {
-    /// Reads a chapter's front matter into a page, keeping the values of `keys` only (the
-    /// indexed and related keys: the others cost copies for nothing). Returns the parsed
-    /// front matter too, for the chapter's own run to use instead of parsing it again. Index
-    /// markers are found by the caller ([`find_markers`]), on the chapters that may hold one.
-    pub fn read(
-        path: &str,
-        name: &str,
-        source: &str,
-        limits: &Limits,
-        keys: &HashSet<String>,
-    ) -> (Page, frontmatter::Extracted) {
-        let fm = frontmatter::extract(source, limits);
-        let mut page = Page {
-            path: path.to_string(),
-            title: name.to_string(),
-            ..Page::default()
-        };
-        if let Some(data) = &fm.data {
-            page.fill(data, Some(keys));
-        }
-        (page, fm)
+    /// The spans the catalogue's findings on this page may point at: its values and its
+    /// markers.
+    pub fn spans_mut(&mut self) -> Vec<&mut Range<usize>> {
+        self.values
+            .values_mut()
+            .flatten()
+            .map(|v| &mut v.span)
+            .chain(self.markers.iter_mut().map(|m| &mut m.span))
+            .collect()
     }
 
     /// Takes the title, summary, draft flag and values out of parsed front matter: the
     /// values of `keys`, or of every key when `None`.
-    pub fn fill(&mut self, data: &Node, keys: Option<&HashSet<String>>) {
+    pub fn fill(&mut self, data: &Node, keys: Option<&[String]>) {
         let text = |n: &Node| {
             n.scalar_text()
                 .map(|t| repaired(t.trim()))
@@ -191,7 +179,7 @@ impl Page {
             let Value::Str(key) = &e.key.value else {
                 continue;
             };
-            if keys.is_some_and(|k| !k.contains(key)) {
+            if keys.is_some_and(|k| !k.iter().any(|k| k == key)) {
                 continue;
             }
             let vals: Vec<ValueAt> = match &e.value.value {
@@ -223,19 +211,22 @@ impl Page {
 }
 
 /// The keys whose values the book-level jobs need: each marker's key and `by` key, and the
-/// related keys when related pages are on.
+/// related keys when related pages are on. A sorted list: a few keys, looked up for every key
+/// of every page, where comparing beats hashing.
 pub fn needed_keys<'a>(
     markers: impl IntoIterator<Item = &'a Marker>,
     opts: &Options,
-) -> HashSet<String> {
-    let mut keys: HashSet<String> = HashSet::new();
+) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
     for m in markers {
-        keys.insert(m.key.clone());
+        keys.push(m.key.clone());
         keys.extend(m.by.clone());
     }
     if opts.related > 0 {
         keys.extend(opts.related_keys.iter().cloned());
     }
+    keys.sort_unstable();
+    keys.dedup();
     keys
 }
 
@@ -439,10 +430,12 @@ impl Catalog {
                 if !listed(p) {
                     continue;
                 }
-                let mut seen = HashSet::new();
+                // A value written twice on a page lists the page once (the page is the last
+                // one pushed: pages come in order).
                 for v in p.values.get(&m.key).into_iter().flatten() {
-                    if seen.insert(v.text.as_str()) {
-                        by_value.entry(v.text.as_str()).or_default().push(j);
+                    let list = by_value.entry(v.text.as_str()).or_default();
+                    if list.last() != Some(&j) {
+                        list.push(j);
                     }
                 }
             }
@@ -529,16 +522,23 @@ impl Catalog {
         keys.sort_unstable();
         keys.dedup();
         for key in keys {
-            // variant form -> spelling -> pages using it
-            let mut forms: HashMap<String, BTreeMap<&str, Vec<usize>>> = HashMap::new();
+            // spelling -> pages using it, then variant form -> spellings: the form is made
+            // once per spelling, not once per page.
+            let mut spelt: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for (i, p) in self.pages.iter().enumerate() {
                 for v in p.values.get(key).into_iter().flatten() {
-                    let spellings = forms.entry(variant_key(&v.text)).or_default();
-                    let pages = spellings.entry(v.text.as_str()).or_default();
+                    let pages = spelt.entry(v.text.as_str()).or_default();
                     if pages.last() != Some(&i) {
                         pages.push(i);
                     }
                 }
+            }
+            let mut forms: HashMap<String, BTreeMap<&str, Vec<usize>>> = HashMap::new();
+            for (spelling, pages) in spelt {
+                forms
+                    .entry(variant_key(spelling))
+                    .or_default()
+                    .insert(spelling, pages);
             }
             let mut found: Vec<(usize, Diagnostic)> = Vec::new();
             for spellings in forms.values() {
@@ -627,7 +627,6 @@ impl Catalog {
         out: &mut String,
     ) {
         let key = &index.key;
-        let mut items: HashMap<usize, String> = HashMap::new();
         out.push_str("<div class=\"polish-index\">");
         if index.entries.is_empty() {
             out.push_str("<p class=\"polish-index-empty\">No page has a value here yet.</p></div>");
@@ -646,6 +645,7 @@ impl Catalog {
             );
         }
         out.push_str("</ul></nav>");
+        let items = self.items(index, |p| Self::item_html(p, from, opts));
         for e in &index.entries {
             let _ = write!(
                 out,
@@ -659,7 +659,7 @@ impl Catalog {
                 pages_word(e.pages.len())
             );
             match by {
-                None => self.pages_html(&e.pages, from, opts, &mut items, out),
+                None => Self::pages_html(&e.pages, &items, out),
                 Some(by) => {
                     for (group, pages) in self.groups(&e.pages, by) {
                         out.push_str("<h3>");
@@ -668,7 +668,7 @@ impl Catalog {
                             None => escape_html_into(out, &format!("No {by}")),
                         }
                         out.push_str("</h3>");
-                        self.pages_html(&pages, from, opts, &mut items, out);
+                        Self::pages_html(&pages, &items, out);
                     }
                 }
             }
@@ -677,36 +677,47 @@ impl Catalog {
         out.push_str("</div>");
     }
 
-    /// The list of `pages`. A page is listed under each of its values, so its item (a link
-    /// and its summary's Markdown rendered) is made once per index and copied: `items` holds
-    /// the ones made so far, by page.
-    fn pages_html(
-        &self,
-        pages: &[usize],
-        from: &str,
-        opts: &Options,
-        items: &mut HashMap<usize, String>,
-        out: &mut String,
-    ) {
+    /// The item of each page listed on `index` (empty for the others), by page: a page is
+    /// listed under each of its values, so its item is made once and copied. Made in
+    /// parallel: on a large book this is most of an index page's cost, and the page is one
+    /// chapter of the run.
+    fn items(&self, index: &Index, item: impl Fn(&Page) -> String + Sync) -> Vec<String> {
+        use rayon::prelude::*;
+        let mut listed = vec![false; self.pages.len()];
+        for e in &index.entries {
+            for &j in &e.pages {
+                listed[j] = true;
+            }
+        }
+        self.pages
+            .par_iter()
+            .zip(listed)
+            .map(|(p, on)| if on { item(p) } else { String::new() })
+            .collect()
+    }
+
+    /// A page's item on an html index: its link, and its summary as the header shows it
+    /// (inline Markdown, escaped, safe links).
+    fn item_html(p: &Page, from: &str, opts: &Options) -> String {
+        let mut item = String::from("<li><a href=\"");
+        escape_html_into(&mut item, &relative_link(from, &p.path, true));
+        item.push_str("\">");
+        escape_html_into(&mut item, &p.title);
+        item.push_str("</a>");
+        if let Some(s) = &p.summary {
+            item.push_str("<p>");
+            crate::header::summary_html(&mut item, s, opts.parse);
+            item.push_str("</p>");
+        }
+        item.push_str("</li>");
+        item
+    }
+
+    /// The list of `pages`, from their `items`.
+    fn pages_html(pages: &[usize], items: &[String], out: &mut String) {
         out.push_str("<ul class=\"polish-index-pages\">");
         for &j in pages {
-            let item = items.entry(j).or_insert_with(|| {
-                let p = &self.pages[j];
-                let mut item = String::from("<li><a href=\"");
-                escape_html_into(&mut item, &relative_link(from, &p.path, true));
-                item.push_str("\">");
-                escape_html_into(&mut item, &p.title);
-                item.push_str("</a>");
-                if let Some(s) = &p.summary {
-                    // The summary as the header shows it: inline Markdown, escaped, safe links.
-                    item.push_str("<p>");
-                    crate::header::summary_html(&mut item, s, opts.parse);
-                    item.push_str("</p>");
-                }
-                item.push_str("</li>");
-                item
-            });
-            out.push_str(item);
+            out.push_str(&items[j]);
         }
         out.push_str("</ul>");
     }
@@ -720,7 +731,7 @@ impl Catalog {
         out: &mut String,
     ) {
         let key = &index.key;
-        let mut items: HashMap<usize, String> = HashMap::new();
+        let items = self.items(index, |p| Self::item_markdown(p, from));
         for e in &index.entries {
             let _ = write!(
                 out,
@@ -729,42 +740,37 @@ impl Catalog {
                 pages_word(e.pages.len())
             );
             match by {
-                None => self.pages_markdown(&e.pages, from, &mut items, out),
+                None => Self::pages_markdown(&e.pages, &items, out),
                 Some(by) => {
                     for (group, pages) in self.groups(&e.pages, by) {
                         let g = group
                             .map_or_else(|| format!("No {by}"), |g| opts.label(by, g).to_string());
                         let _ = write!(out, "### {}\n\n", markdown_text(&g));
-                        self.pages_markdown(&pages, from, &mut items, out);
+                        Self::pages_markdown(&pages, &items, out);
                     }
                 }
             }
         }
     }
 
-    /// The list of `pages` in Markdown; items made once per index, like [`Self::pages_html`].
-    fn pages_markdown(
-        &self,
-        pages: &[usize],
-        from: &str,
-        items: &mut HashMap<usize, String>,
-        out: &mut String,
-    ) {
+    /// A page's item on a Markdown index: its link, and its summary on a line below.
+    fn item_markdown(p: &Page, from: &str) -> String {
+        let mut item = format!(
+            "- [{}]({})",
+            markdown_text(&p.title),
+            relative_link(from, &p.path, false)
+        );
+        if let Some(s) = &p.summary {
+            let _ = write!(item, "\\\n  {}", markdown_text(s));
+        }
+        item.push('\n');
+        item
+    }
+
+    /// The list of `pages` in Markdown, from their `items`.
+    fn pages_markdown(pages: &[usize], items: &[String], out: &mut String) {
         for &j in pages {
-            let item = items.entry(j).or_insert_with(|| {
-                let p = &self.pages[j];
-                let mut item = format!(
-                    "- [{}]({})",
-                    markdown_text(&p.title),
-                    relative_link(from, &p.path, false)
-                );
-                if let Some(s) = &p.summary {
-                    let _ = write!(item, "\\\n  {}", markdown_text(s));
-                }
-                item.push('\n');
-                item
-            });
-            out.push_str(item);
+            out.push_str(&items[j]);
         }
         out.push('\n');
     }
@@ -942,32 +948,152 @@ fn markdown_text(s: &str) -> String {
 /// to `src`, `/`-separated): relative, `.md` turned into `.html` for html, and percent-encoded
 /// where a URL needs it.
 pub fn relative_link(from: &str, to: &str, html: bool) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts.len().saturating_sub(1));
-    let mut link = String::new();
-    for _ in common..from_dirs.len() {
-        link.push_str("../");
-    }
-    let rest = to_parts[common..].join("/");
-    let rest = match (html, rest.strip_suffix(".md")) {
-        (true, Some(stem)) => format!("{stem}.html"),
-        _ => rest,
-    };
-    for b in rest.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$'()*+,;=:@".contains(&b) {
-            link.push(char::from(b));
-        } else {
-            let _ = write!(link, "%{b:02X}");
+    // The folders both paths start with, whole components only (a link is made for every
+    // page an index lists: no allocation but the link).
+    let from_dir = &from[..from.rfind('/').map_or(0, |i| i + 1)];
+    let to_dir = &to[..to.rfind('/').map_or(0, |i| i + 1)];
+    let mut common = 0;
+    for (i, (a, b)) in from_dir.bytes().zip(to_dir.bytes()).enumerate() {
+        if a != b {
+            break;
+        }
+        if a == b'/' {
+            common = i + 1;
         }
     }
+    let ups = from_dir[common..].bytes().filter(|&b| b == b'/').count();
+    let rest = &to[common..];
+    let (stem, suffix) = match (html, rest.strip_suffix(".md")) {
+        (true, Some(stem)) => (stem, ".html"),
+        _ => (rest, ""),
+    };
+    let mut link = String::with_capacity(3 * ups + stem.len() + suffix.len() + 8);
+    for _ in 0..ups {
+        link.push_str("../");
+    }
+    let mut run = 0;
+    for (i, b) in stem.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$'()*+,;=:@".contains(&b) {
+            continue;
+        }
+        // A run of bytes left as is holds only ASCII, so a non-empty one starts and ends on
+        // character boundaries.
+        if run < i {
+            link.push_str(&stem[run..i]);
+        }
+        let _ = write!(link, "%{b:02X}");
+        run = i + 1;
+    }
+    if run < stem.len() {
+        link.push_str(&stem[run..]);
+    }
+    link.push_str(suffix);
     link
+}
+
+/// The character a header leaves for a chip whose link is not known yet (see
+/// [`crate::header::Chips::Slots`]). A control character: Markdown text does not carry it, and
+/// [`fill_chip_slots`] refuses a chapter whose count of it does not match its slots.
+pub const SLOT: char = '\u{1}';
+
+/// A chip left as a [`SLOT`]: its key, and its value as written (the link looks it up
+/// trimmed, as the index lists it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChipSlot {
+    /// The indexed key.
+    pub key: String,
+    /// The value, as the chip shows it.
+    pub value: String,
+}
+
+/// The keys whose chips are slots while the chapters run, and what bounds the length of
+/// their links (so that a chapter's buffer is made big enough for them up front).
+#[derive(Debug, Clone, Default)]
+pub struct SlotKeys {
+    /// The keys that have an index marker (a few: a list).
+    pub keys: Vec<String>,
+    /// The longest output path of a chapter holding an index marker.
+    pub longest_path: usize,
+}
+
+impl SlotKeys {
+    /// An upper bound of the bytes that filling `slots` adds to the chapter at `from`:
+    /// per chip, the link markup, a relative link (each part percent-encoded at worst), an
+    /// anchor (a slug of the key and value, a collision number) and the escaped value.
+    pub fn room(&self, from: &str, slots: &[ChipSlot]) -> usize {
+        let link = 3 * from.bytes().filter(|&b| b == b'/').count() + 3 * self.longest_path + 2;
+        slots
+            .iter()
+            .map(|s| {
+                let special = s
+                    .value
+                    .bytes()
+                    .filter(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+                    .count();
+                let anchor = 3 * (s.key.len() + s.value.len()) + 12;
+                16 + link + anchor + s.value.len() + 5 * special
+            })
+            .sum()
+    }
+}
+
+/// Whether `content` (a chapter's run, `None` when unchanged) holds exactly one [`SLOT`] per
+/// chip in `slots`, so that [`fill_chip_slots`] can fill them.
+pub fn slots_fit(content: Option<&str>, slots: &[ChipSlot]) -> bool {
+    match content {
+        Some(text) => memchr::memchr_iter(SLOT as u8, text.as_bytes()).count() == slots.len(),
+        None => slots.is_empty(),
+    }
+}
+
+/// Fills the chip slots of a chapter at output path `from`: each [`SLOT`] in `content`
+/// becomes its chip, linked to its value's anchor when the index lists the value. Returns
+/// `false`, changing nothing, when the content does not hold exactly one slot per chip (a
+/// chapter whose own text has the character): the caller renders that chapter again with
+/// the links known.
+pub fn fill_chip_slots(
+    content: &mut String,
+    slots: &[ChipSlot],
+    links: &ChipLinks,
+    from: &str,
+) -> bool {
+    let at: Vec<usize> = memchr::memchr_iter(SLOT as u8, content.as_bytes()).collect();
+    if at.len() != slots.len() {
+        return false;
+    }
+    let (Some(&first), Some(&last)) = (at.first(), at.last()) else {
+        return true;
+    };
+    // One link per index page from this chapter, not one per chip.
+    let mut to_index: Vec<(&str, String)> = Vec::new();
+    let mut filled = String::with_capacity(last + 1 - first + 64 * slots.len());
+    let mut prev = first;
+    for (&i, slot) in at.iter().zip(slots) {
+        filled.push_str(&content[prev..i]);
+        let href = links.keys.get(&slot.key).and_then(|(page, anchors)| {
+            let anchor = anchors.get(slot.value.trim())?;
+            let base = match to_index.iter().find(|(p, _)| p == page) {
+                Some((_, base)) => base,
+                None => {
+                    let base = if page == from {
+                        String::new()
+                    } else {
+                        relative_link(from, page, true)
+                    };
+                    to_index.push((page, base));
+                    &to_index[to_index.len() - 1].1
+                }
+            };
+            Some(format!("{base}#{anchor}"))
+        });
+        crate::header::chip_into(&mut filled, &slot.value, href.as_deref());
+        prev = i + 1;
+    }
+    // Two moves of the text after the header, in the room the chapter's run left
+    // (`String::replace_range` splices byte by byte).
+    content.drain(first..=last);
+    content.insert_str(first, &filled);
+    true
 }
 
 /// Per indexed key, where its index is and each value's anchor: what the header needs to
@@ -1193,6 +1319,7 @@ pub fn replace_markers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontmatter::{self, Limits};
 
     fn index_marker(key: &str) -> Marker {
         Marker {
@@ -1214,6 +1341,66 @@ mod tests {
             page.fill(data, None);
         }
         page
+    }
+
+    /// The first, plainer version of [`relative_link`], kept as the reference.
+    fn relative_link_reference(from: &str, to: &str, html: bool) -> String {
+        let from_dirs: Vec<&str> = from.split('/').collect();
+        let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+        let to_parts: Vec<&str> = to.split('/').collect();
+        let common = from_dirs
+            .iter()
+            .zip(&to_parts)
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(to_parts.len().saturating_sub(1));
+        let mut link = "../".repeat(from_dirs.len() - common);
+        let rest = to_parts[common..].join("/");
+        let rest = match (html, rest.strip_suffix(".md")) {
+            (true, Some(stem)) => format!("{stem}.html"),
+            _ => rest,
+        };
+        for b in rest.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~/!$'()*+,;=:@".contains(&b) {
+                link.push(char::from(b));
+            } else {
+                let _ = write!(link, "%{b:02X}");
+            }
+        }
+        link
+    }
+
+    #[test]
+    fn relative_links_match_the_reference() {
+        let paths = [
+            "a.md",
+            "b.md",
+            "index.md",
+            "guide/a.md",
+            "guide/b.md",
+            "gu/a.md",
+            "guide/x/a.md",
+            "guide/x/y/z.md",
+            "guidex/a.md",
+            "ref/tags.md",
+            "ü ber/ä%b.md",
+            "a.md.md",
+            "x/.md",
+            "guide/",
+            "a/b/c",
+            "",
+        ];
+        for from in paths {
+            for to in paths {
+                for html in [true, false] {
+                    assert_eq!(
+                        relative_link(from, to, html),
+                        relative_link_reference(from, to, html),
+                        "{from} -> {to} (html {html})"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -1240,6 +1427,53 @@ mod tests {
         assert_eq!(slug("Économie"), "économie");
         assert_eq!(slug("日本語"), "日本語");
         assert_eq!(slug("++"), "");
+    }
+
+    /// The room a chapter's run leaves is enough for its filled chips, whatever the values
+    /// (colliding, escaped, non-ASCII, long) and however deep the chapter and the index are.
+    #[test]
+    fn slot_room_bounds_what_filling_adds() {
+        let values = [
+            "C++",
+            "C",
+            "c#",
+            "c",
+            "<b>&\"'",
+            "Économie",
+            "ẞtraße",
+            "日本語",
+            "a b  c",
+            "x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x-x",
+        ];
+        let yaml = format!("tags: [{}]", values.map(|v| format!("{v:?}")).join(", "));
+        let index_path = "réf/ü ber/tags index.md";
+        let mut pages = vec![page("a.md", &yaml), page(index_path, "title: Index")];
+        pages[1].markers.push(index_marker("tags"));
+        let cat = Catalog::build(pages, &Options::default(), &Vec::new);
+        let links = cat.chip_links();
+        let keys = SlotKeys {
+            keys: ["tags".to_string()].into(),
+            longest_path: index_path.len(),
+        };
+        for from in ["a.md", "deep/er/still/page.md", index_path] {
+            let slots: Vec<ChipSlot> = values
+                .iter()
+                .map(|v| ChipSlot {
+                    key: "tags".into(),
+                    value: v.to_string(),
+                })
+                .collect();
+            let mut text = format!("<ul>{}</ul>", "<li>\u{1}</li>".repeat(slots.len()));
+            let before = text.len();
+            assert!(fill_chip_slots(&mut text, &slots, &links, from));
+            assert!(text.matches("<a href=").count() == values.len(), "{text}");
+            assert!(
+                text.len() - before <= keys.room(from, &slots),
+                "from {from}: added {}, room {}",
+                text.len() - before,
+                keys.room(from, &slots)
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::collection::ChipLinks;
+use crate::collection::{ChipLinks, ChipSlot, SLOT};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Node;
 use crate::markdown::{ParseOptions, parser, pulldown_cmark::Event, pulldown_cmark::Tag};
@@ -144,16 +144,29 @@ pub fn diagnostics(data: &Node, cfg: &HeaderConfig) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Renders the header for `data`. `id_prefix` keeps ids unique on the print page. `links`
-/// (the book's indexes, and this chapter's output path) turns the chips of indexed keys into
-/// links to their value on the index page. Returns `None` when no configured field has a
-/// value.
+/// What the chips of indexed keys become (see [`crate::collection`]).
+pub enum Chips<'a> {
+    /// Text: the book has no index.
+    Plain,
+    /// Links to their value on the index page: the book's indexes, and this chapter's output
+    /// path.
+    Linked(&'a ChipLinks, &'a str),
+    /// Slots for links not known yet: each chip of one of these keys is one [`SLOT`]
+    /// character, and its key and value are pushed, in order, to the list. The preprocessor
+    /// fills them once every chapter's front matter is read
+    /// ([`crate::collection::fill_chip_slots`]).
+    Slots(&'a [String], &'a mut Vec<ChipSlot>),
+}
+
+/// Renders the header for `data`. `id_prefix` keeps ids unique on the print page. `chips`
+/// says whether the chips of indexed keys link to their value on the index page. Returns
+/// `None` when no configured field has a value.
 pub fn render(
     data: &Node,
     cfg: &HeaderConfig,
     id_prefix: &str,
     parse: ParseOptions,
-    links: Option<(&ChipLinks, &str)>,
+    mut chips: Chips<'_>,
 ) -> (Option<String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut summary = None;
@@ -203,21 +216,21 @@ pub fn render(
                     escape_html(&label)
                 );
                 for v in vals {
-                    let href = links.and_then(|(l, from)| l.href(from, key, v.trim()));
-                    match href {
-                        Some(href) => {
-                            rows.push_str("<li><a href=\"");
-                            escape_html_into(&mut rows, &href);
-                            rows.push_str("\">");
-                            escape_html_into(&mut rows, &v);
-                            rows.push_str("</a></li>");
+                    rows.push_str("<li>");
+                    match &mut chips {
+                        Chips::Slots(keys, slots) if keys.iter().any(|k| k == key) => {
+                            rows.push(SLOT);
+                            slots.push(ChipSlot {
+                                key: key.clone(),
+                                value: v,
+                            });
                         }
-                        None => {
-                            rows.push_str("<li>");
-                            escape_html_into(&mut rows, &v);
-                            rows.push_str("</li>");
+                        Chips::Linked(links, from) => {
+                            chip_into(&mut rows, &v, links.href(from, key, v.trim()).as_deref())
                         }
+                        _ => escape_html_into(&mut rows, &v),
                     }
+                    rows.push_str("</li>");
                 }
                 rows.push_str("</ul></dd></div>");
             }
@@ -249,6 +262,20 @@ pub fn render(
     html.push_str(&button);
     html.push_str("</div>");
     (Some(html), diags)
+}
+
+/// A chip's content: its value, linked to `href` when there is one.
+pub fn chip_into(out: &mut String, value: &str, href: Option<&str>) {
+    match href {
+        Some(href) => {
+            out.push_str("<a href=\"");
+            escape_html_into(out, href);
+            out.push_str("\">");
+            escape_html_into(out, value);
+            out.push_str("</a>");
+        }
+        None => escape_html_into(out, value),
+    }
 }
 
 /// The summary as inline Markdown (code, emphasis, links), as the page's own text would be
@@ -616,7 +643,7 @@ mod tests {
             "ftp://a",
         ] {
             let data = map(vec![("summary", s("x")), ("figma", s(figma))]);
-            let (_, from_render) = render(&data, &cfg, "p", ParseOptions::default(), None);
+            let (_, from_render) = render(&data, &cfg, "p", ParseOptions::default(), Chips::Plain);
             let alone = diagnostics(&data, &cfg);
             assert_eq!(
                 format!("{alone:?}"),
@@ -626,6 +653,81 @@ mod tests {
         }
         let data = map(vec![("figma", s("data:x"))]);
         assert_eq!(diagnostics(&data, &cfg).len(), 1);
+    }
+
+    /// Slots filled later give the same header as links known up front, whatever the
+    /// values: linked, not on the index, escaped, on a page nested anywhere.
+    #[test]
+    fn filled_slots_are_the_linked_header() {
+        use crate::collection::{ChipLinks, fill_chip_slots};
+        let seq = |vals: &[&str]| Node {
+            value: Value::Seq(vals.iter().map(|v| s(v)).collect()),
+            span: 0..0,
+        };
+        let data = map(vec![
+            ("summary", s("A *short* page")),
+            ("tags", seq(&["alpha", " beta ", "<b>&", "not listed"])),
+            ("audience", seq(&["devs"])),
+            ("platform-version", s("o11")),
+        ]);
+        let mut links = ChipLinks::default();
+        links.keys.insert(
+            "tags".into(),
+            (
+                "ref/tags.md".into(),
+                [
+                    ("alpha".to_string(), "tags-alpha".to_string()),
+                    ("beta".to_string(), "tags-beta".to_string()),
+                    ("<b>&".to_string(), "tags-b".to_string()),
+                ]
+                .into(),
+            ),
+        );
+        links.keys.insert(
+            "audience".into(),
+            ("aud.md".into(), std::collections::HashMap::new()),
+        );
+        let keys = ["tags".to_string(), "audience".to_string()];
+        let cfg = HeaderConfig::default();
+        for from in ["intro.md", "ref/tags.md", "guide/deep/page.md"] {
+            let (linked, d1) = render(
+                &data,
+                &cfg,
+                "p",
+                ParseOptions::default(),
+                Chips::Linked(&links, from),
+            );
+            let mut slots = Vec::new();
+            let (slotted, d2) = render(
+                &data,
+                &cfg,
+                "p",
+                ParseOptions::default(),
+                Chips::Slots(&keys, &mut slots),
+            );
+            let (linked, mut slotted) = (linked.unwrap(), slotted.unwrap());
+            assert_eq!(slots.len(), 5, "one slot per chip of an indexed key");
+            assert_eq!(slotted.matches(SLOT).count(), 5);
+            assert!(fill_chip_slots(&mut slotted, &slots, &links, from));
+            assert_eq!(slotted, linked, "from {from}");
+            assert_eq!(format!("{d1:?}"), format!("{d2:?}"));
+            assert!(linked.contains("#tags-alpha\">alpha</a>"), "{linked}");
+            assert!(linked.contains("<li>not listed</li>"), "{linked}");
+            assert!(linked.contains("&lt;b&gt;&amp;</a>"), "{linked}");
+        }
+        // A text that carries the slot character itself is refused, unchanged.
+        let mut slots = Vec::new();
+        let (slotted, _) = render(
+            &data,
+            &cfg,
+            "p",
+            ParseOptions::default(),
+            Chips::Slots(&keys, &mut slots),
+        );
+        let mut text = format!("{}\n\nodd \u{1} text\n", slotted.unwrap());
+        let before = text.clone();
+        assert!(!fill_chip_slots(&mut text, &slots, &links, "intro.md"));
+        assert_eq!(text, before);
     }
 
     #[test]
@@ -685,7 +787,7 @@ mod tests {
             &HeaderConfig::default(),
             "polish-a",
             ParseOptions::default(),
-            None,
+            Chips::Plain,
         );
         let html = html.unwrap();
         assert!(!html.contains("<script>"), "{html}");
@@ -757,7 +859,7 @@ mod tests {
             &HeaderConfig::default(),
             "p",
             ParseOptions::default(),
-            None,
+            Chips::Plain,
         );
         let html = html.unwrap();
         assert!(diags.is_empty());
@@ -768,7 +870,7 @@ mod tests {
             fields: vec!["tags".into()],
             labels: [("tags".to_string(), "Keywords".to_string())].into(),
         };
-        let (html, _) = render(&data, &cfg, "p", ParseOptions::default(), None);
+        let (html, _) = render(&data, &cfg, "p", ParseOptions::default(), Chips::Plain);
         let html = html.unwrap();
         assert!(html.contains("Keywords") && !html.contains("Platform") && !html.contains("figma"));
     }
@@ -791,7 +893,7 @@ mod tests {
                 &HeaderConfig::default(),
                 "p",
                 ParseOptions::default(),
-                None
+                Chips::Plain
             )
             .0,
             None

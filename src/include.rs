@@ -297,15 +297,15 @@ pub struct Placed {
 /// in the chapter's own text gets its source position; one in included text goes to the
 /// line of the included file it was copied from (found by its text, through nested
 /// includes); one whose line cannot be found stays at the directive, its message saying
-/// which file the text came from. `guid` (the chapter's guid span, for a cross-file rule
-/// found later) is moved too. `None` when the source has no directive or does not align
+/// which file the text came from. `later` (spans a finding made after every chapter is read
+/// may point at: the guid, for a cross-file rule) are moved too. `None` when the source has no directive or does not align
 /// with `expanded` (another preprocessor changed the chapter): nothing is moved then.
 pub fn place(
     chapter: &Path,
     source: String,
     expanded: &str,
     diagnostics: &mut Vec<Diagnostic>,
-    guid: Option<&mut Range<usize>>,
+    later: &mut [&mut Range<usize>],
     read: &mut dyn FnMut(&Path) -> Option<String>,
 ) -> Option<Placed> {
     let map = IncludeMap::new(&source, expanded)?;
@@ -324,10 +324,10 @@ pub fn place(
         };
         Some(start..end)
     };
-    if let Some(g) = guid
-        && let Some(r) = to_source(g)
-    {
-        *g = r;
+    for g in later {
+        if let Some(r) = to_source(g) {
+            **g = r;
+        }
     }
     let mut kept = Vec::with_capacity(diagnostics.len());
     for mut d in std::mem::take(diagnostics) {
@@ -538,7 +538,7 @@ mod tests {
             source.to_string(),
             expanded,
             &mut diags,
-            Some(&mut guid),
+            &mut [&mut guid],
             &mut read,
         )
         .unwrap();

@@ -8,14 +8,14 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::collection::ChipLinks;
+use crate::collection::{ChipLinks, ChipSlot, SlotKeys};
 use crate::compare::{self, CompareOptions};
 use crate::diagnostic::Diagnostic;
 use crate::encoding::{self, RepairOptions};
 use crate::frontmatter::{self, Limits, Node, schema::Schema};
 use crate::header::{self, HeaderConfig};
 use crate::markdown::pulldown_cmark::{Event, Tag};
-use crate::markdown::{Edit, OffsetMap, ParseOptions, apply_edits};
+use crate::markdown::{Edit, OffsetMap, ParseOptions, apply_edits, apply_edits_with_room};
 use crate::policy::{Levels, Suppressions};
 
 /// Rule: a chapter that must have front matter has none.
@@ -41,6 +41,10 @@ pub struct Settings {
     /// The book's index pages, for the header's chips to link to (set by the preprocessor
     /// when the book has an index marker).
     pub links: Option<Arc<ChipLinks>>,
+    /// The keys whose chips are left as slots for links filled in later (set by the
+    /// preprocessor while it reads the book; see [`crate::header::Chips::Slots`]). Wins over
+    /// `links`.
+    pub chip_slots: Option<Arc<SlotKeys>>,
     /// Only the findings are wanted (`check`): every job still runs its checks, but no header
     /// or comparison HTML is built and [`ChapterResult::content`] stays `None`.
     pub diagnostics_only: bool,
@@ -86,6 +90,8 @@ pub struct ChapterResult {
     pub front_matter: Option<Node>,
     /// A `title:` from the front matter, for the chapter's name.
     pub title: Option<String>,
+    /// The header's chip slots, in order (with [`Settings::chip_slots`]).
+    pub chip_slots: Vec<ChipSlot>,
 }
 
 /// Per-chapter inputs that vary between chapters.
@@ -205,8 +211,12 @@ fn process_inner(
         }
     } else if input.html {
         if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
-            let links = settings.links.as_deref().map(|l| (l, path));
-            let (html, diags) = header::render(data, cfg, input.id_prefix, settings.parse, links);
+            let chips = match (&settings.chip_slots, &settings.links) {
+                (Some(slots), _) => header::Chips::Slots(&slots.keys, &mut out.chip_slots),
+                (None, Some(links)) => header::Chips::Linked(links, path),
+                (None, None) => header::Chips::Plain,
+            };
+            let (html, diags) = header::render(data, cfg, input.id_prefix, settings.parse, chips);
             later.extend(not_reported_yet(diags, &later));
             if let Some(html) = html {
                 let place = header::insertion_point(body, settings.parse);
@@ -250,7 +260,12 @@ fn process_inner(
                 crlf_line_ends(&mut e.replacement);
             }
         }
-        match apply_edits(text, &edits) {
+        // Room for the chips' links, filled in place once the book is read.
+        let room = match &settings.chip_slots {
+            Some(slots) if !out.chip_slots.is_empty() => slots.room(path, &out.chip_slots),
+            _ => 0,
+        };
+        match apply_edits_with_room(text, &edits, room) {
             Some(new) => Some(new),
             None => out.repaired.clone(),
         }

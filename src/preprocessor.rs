@@ -129,8 +129,8 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     let src_dir = ctx.config.book.src.clone();
     let src_root = ctx.root.join(&src_dir);
 
-    // Book-level front matter (index pages, related pages, drafts): read the pages these need
-    // before the chapters are processed, leave the drafts out. See `collection`.
+    // Book-level front matter (index pages, related pages, drafts): find the index markers and
+    // leave the drafts out before the chapters are processed. See `collection`.
     let copts = collection::Options::from_config(
         &cfg,
         ctx.config.book.language.clone(),
@@ -138,6 +138,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     );
     let mut book_level = BookLevel::prepare(&mut book, &cfg, &copts, &profiles.list[base].settings);
     let mut fronts = std::mem::take(&mut book_level.fronts).into_iter();
+    let mut marks = std::mem::take(&mut book_level.markers).into_iter();
 
     // Chapters are independent until the cross-file rules, so they are processed in
     // parallel. Three passes keep everything in book order whatever the scheduling: take each
@@ -145,18 +146,28 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     // (`collect` keeps its order), then walk the book in the same order to put results back.
     let mut jobs: Vec<Job> = Vec::new();
     let mut failed = None;
+    let catalog_wanted = book_level.catalog_wanted;
     book.for_each_chapter_mut(|ch| {
         if let Some(source_path) = &ch.source_path {
             let rel = source_path.to_string_lossy().replace('\\', "/");
             let out = out_path(ch);
             let front_matter = fronts.next().flatten();
+            let markers = marks.next().flatten();
             match profiles.index(&scope, Some(0), &rel) {
                 Ok(p) => jobs.push(Job {
-                    source_path: source_path.clone(),
-                    out,
-                    content: std::mem::take(&mut ch.content),
-                    profile: p,
+                    ran: Ran {
+                        source_path: source_path.clone(),
+                        out,
+                        content: std::mem::take(&mut ch.content),
+                        profile: p,
+                    },
+                    name: if catalog_wanted {
+                        ch.name.clone()
+                    } else {
+                        String::new()
+                    },
                     front_matter,
+                    markers,
                 }),
                 Err(e) => failed = Some(e),
             }
@@ -166,47 +177,108 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         return Err(e);
     }
     let base_limits = profiles.list[base].settings.limits;
-    if let Some(links) = &book_level.links {
+    if let (true, Some(keys)) = (html, &book_level.slot_keys) {
         for p in &mut profiles.list {
-            p.settings.links = Some(links.clone());
+            p.settings.chip_slots = Some(keys.clone());
         }
     }
-    let results: Vec<Done> = jobs
+    // A chapter's own run: the pipeline, then the links to left-out drafts.
+    let run = |ran: &Ran, settings: &pipeline::Settings, front_matter, level: &BookLevel| {
+        let config = &profiles.list[ran.profile].config;
+        let mut result = process(ran, config, settings, html, front_matter);
+        level.unlink_drafts(&ran.out, &ran.content, &mut result, settings);
+        result
+    };
+    let report = |ran: Ran, result, later: &mut [&mut std::ops::Range<usize>]| {
+        Done::new(
+            ran.profile,
+            display_path(&src_dir, &ran.source_path),
+            ran.content,
+            result,
+            &src_root,
+            &ran.source_path,
+            later,
+        )
+    };
+    let steps: Vec<Step> = jobs
         .into_par_iter()
-        .enumerate()
-        .map(|(i, job)| {
-            let Job {
-                source_path,
-                out,
-                content,
-                profile: p,
-                front_matter,
-            } = job;
-            let rel = source_path.to_string_lossy().replace('\\', "/");
-            let prefix = header::id_prefix(&rel);
-            let workspace::Profile { config, settings } = &profiles.list[p];
-            let input = ChapterInput {
-                source: &content,
-                id_prefix: &prefix,
-                html,
-                require_front_matter: config
-                    .require_front_matter
-                    .applies_to(&rel, settings.schema_requires_keys()),
-            };
-            // The front matter read for the book-level jobs was parsed with the book's limits.
-            let front_matter = front_matter.filter(|_| settings.limits == base_limits);
-            let mut result = pipeline::process_at(input, &out, settings, front_matter);
-            book_level.finish(i, &out, &content, &mut result, settings, html, &copts);
-            Done::new(
-                p,
-                display_path(&src_dir, &source_path),
-                content,
-                result,
-                &src_root,
-                &source_path,
-            )
+        .map(|job| {
+            let settings = &profiles.list[job.ran.profile].settings;
+            // The front matter read for the drafts was parsed with the book's limits.
+            let front_matter = job.front_matter.filter(|_| settings.limits == base_limits);
+            let mut result = run(&job.ran, settings, front_matter, &book_level);
+            if !book_level.catalog_wanted {
+                return Step::Done(report(job.ran, result, &mut []));
+            }
+            let mut page = book_level.page(&job.ran, job.name, &mut result, job.markers, settings);
+            let slots = std::mem::take(&mut result.chip_slots);
+            if !collection::slots_fit(result.content.as_deref(), &slots) {
+                // The chapter's own text holds the slot character: it runs again once the
+                // links are known.
+                return Step::Rerun(job.ran, page);
+            }
+            // The spans that the book-level findings may point at move with the report's,
+            // so that the findings can be added once the catalogue is built.
+            let done = report(job.ran, result, &mut page.spans_mut());
+            Step::Later(done, page, slots)
         })
         .collect();
+    let results: Vec<Done> = if book_level.catalog_wanted {
+        // Every chapter's front matter is read: the catalogue, then each chapter's
+        // book-level part (its chips' links, its index, its related pages, its findings).
+        let mut pages = Vec::with_capacity(steps.len());
+        let mut rest = Vec::with_capacity(steps.len());
+        for step in steps {
+            match step {
+                Step::Later(done, page, slots) => {
+                    pages.push(page);
+                    rest.push(Step::Later(done, collection::Page::default(), slots));
+                }
+                Step::Rerun(ran, page) => {
+                    pages.push(page);
+                    rest.push(Step::Rerun(ran, collection::Page::default()));
+                }
+                Step::Done(done) => rest.push(Step::Done(done)),
+            }
+        }
+        book_level.build(pages, &copts);
+        let level = &book_level;
+        rest.into_par_iter()
+            .enumerate()
+            .map(|(i, step)| match step {
+                Step::Later(mut done, _, slots) => {
+                    let settings = &profiles.list[done.profile].settings;
+                    // The report is made: its spans (and the page's) are the report's.
+                    if done.report_source.is_some() {
+                        level.add_findings(i, &mut done.diagnostics, settings);
+                    }
+                    level.finish(i, &mut done, &slots, settings, html, &copts);
+                    done
+                }
+                Step::Rerun(ran, _) => {
+                    let mut linked = profiles.list[ran.profile].settings.clone();
+                    linked.chip_slots = None;
+                    linked.links = level.links.clone();
+                    let mut result = run(&ran, &linked, None, level);
+                    // Its book-level findings go in before the report is made: their spans
+                    // are still the source's.
+                    level.add_findings(i, &mut result.diagnostics, &linked);
+                    let mut done = report(ran, result, &mut []);
+                    level.finish(i, &mut done, &[], &linked, html, &copts);
+                    done
+                }
+                Step::Done(done) => done,
+            })
+            .collect()
+    } else {
+        steps
+            .into_iter()
+            .filter_map(|s| match s {
+                Step::Done(d) => Some(d),
+                _ => None,
+            })
+            .collect()
+    };
     let mut guids: Vec<(usize, Node)> = Vec::new();
     let mut of: Vec<usize> = Vec::new();
     // Findings in included files, by file: several chapters may include one snippet, and its
@@ -252,7 +324,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         profiles.list[*p].settings.levels.apply(&mut f.diagnostics);
     }
     for (file, (text, mut diagnostics)) in included {
-        let source = SparseSource::for_report(&text, &mut diagnostics, None);
+        let source = SparseSource::for_report(&text, &mut diagnostics, &mut []);
         outcome.files.push(FileReport {
             path: display_path(&src_dir, &crate::include::normalize(&file)),
             source,
@@ -269,43 +341,95 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
     Ok((book, outcome))
 }
 
-/// One chapter to process: where it is, its text, its settings (an index into the run's
-/// profiles), and its front matter when the book-level jobs already read it.
+/// One chapter to process, with its front matter when the drafts' read already parsed it,
+/// and its index markers.
 struct Job {
+    ran: Ran,
+    /// Its name in `SUMMARY.md`, when the catalogue is wanted (a page's title without one in
+    /// front matter).
+    name: String,
+    front_matter: Option<frontmatter::Extracted>,
+    markers: Option<(Vec<collection::Marker>, Vec<Diagnostic>)>,
+}
+
+/// A chapter: where it is, its text as mdBook handed it over, its settings (an index into
+/// the run's profiles).
+struct Ran {
     source_path: PathBuf,
     out: String,
     content: String,
     profile: usize,
-    front_matter: Option<frontmatter::Extracted>,
 }
 
-/// The book-level jobs of one run: the catalogue of pages (when an index or related pages
-/// need it), the chips' links, and the drafts left out.
+/// What the parallel pass gives for a chapter: done; or, when the book has an index or
+/// related pages, done but for the book-level part (with its page in the catalogue and its
+/// chip slots); or, rarely, to run again once the chips' links are known.
+enum Step {
+    Done(Done),
+    Later(Done, collection::Page, Vec<collection::ChipSlot>),
+    Rerun(Ran, collection::Page),
+}
+
+/// The chapter's own run, as the pipeline sees it.
+fn process(
+    ran: &Ran,
+    config: &Config,
+    settings: &pipeline::Settings,
+    html: bool,
+    front_matter: Option<frontmatter::Extracted>,
+) -> pipeline::ChapterResult {
+    let rel = ran.source_path.to_string_lossy().replace('\\', "/");
+    let prefix = header::id_prefix(&rel);
+    let input = ChapterInput {
+        source: &ran.content,
+        id_prefix: &prefix,
+        html,
+        require_front_matter: config
+            .require_front_matter
+            .applies_to(&rel, settings.schema_requires_keys()),
+    };
+    pipeline::process_at(input, &ran.out, settings, front_matter)
+}
+
+/// The book-level jobs of one run: which chapters hold index markers, the drafts left out,
+/// then (once every chapter has run) the catalogue of pages and the chips' links.
 #[derive(Default)]
 struct BookLevel {
+    /// An index marker or related pages: every chapter's page goes into a catalogue.
+    catalog_wanted: bool,
+    /// The keys whose values the catalogue keeps.
+    keys: Vec<String>,
+    /// The keys that have an index marker: their chips are slots until the catalogue is
+    /// built.
+    slot_keys: Option<std::sync::Arc<collection::SlotKeys>>,
+    /// Every front matter key the chapters use, when the book has an index marker (the
+    /// did-you-mean of an index no page fills).
+    keys_used: std::sync::Mutex<HashSet<String>>,
     /// Pages in the order the chapters are processed (`for_each_chapter_mut` order, chapters
-    /// with a file only), when the catalogue is needed.
+    /// with a file only), when the catalogue is wanted.
     catalog: Option<Catalog>,
     links: Option<std::sync::Arc<collection::ChipLinks>>,
     /// Output paths (and source paths) of the drafts left out, links to which are reported.
     left_out: HashSet<String>,
-    /// Each chapter's front matter as read here, in processing order (empty when nothing was
-    /// read): its own run uses it instead of parsing it again.
+    /// The front matter of the chapters that may be drafts, in processing order (empty when
+    /// none was read): their own runs use it instead of parsing it again.
     fronts: Vec<Option<frontmatter::Extracted>>,
+    /// Each chapter's index markers and the findings about them, in processing order (empty
+    /// when the book has none).
+    markers: Vec<Option<(Vec<collection::Marker>, Vec<Diagnostic>)>>,
 }
 
 impl BookLevel {
-    /// Reads what the book-level jobs need and leaves the drafts out of `book`. Costs a
-    /// byte search per chapter when the book uses none of them.
+    /// Finds the index markers and leaves the drafts out of `book`: a byte search per
+    /// chapter, and a front matter read of the chapters that may be drafts.
     fn prepare(
         book: &mut Book,
         cfg: &Config,
         opts: &collection::Options,
         settings: &pipeline::Settings,
     ) -> BookLevel {
-        let mut chapters: Vec<(String, String, &str)> = Vec::new();
-        let mut wanted = opts.related > 0;
-        let mut drafts_possible = false;
+        let mut chapters: Vec<(String, &str)> = Vec::new();
+        let mut candidates = 0usize;
         // `for_each_chapter_mut`'s order (children before their parent), so that page `i` is
         // the `i`th chapter processed.
         fn visit<'b>(
@@ -319,142 +443,209 @@ impl BookLevel {
                 }
             }
         }
-        let mut markers: Vec<(usize, Vec<collection::Marker>, Vec<Diagnostic>)> = Vec::new();
+        let mut markers: Vec<Option<(Vec<collection::Marker>, Vec<Diagnostic>)>> = Vec::new();
+        let mut any_marker = false;
         visit(&book.items, &mut |ch| {
             if ch.source_path.is_some() {
+                let mut found = None;
                 if collection::may_have_marker(&ch.content) {
                     let (m, f) = collection::find_markers(&ch.content, settings.parse);
                     if !m.is_empty() || !f.is_empty() {
-                        markers.push((chapters.len(), m, f));
+                        any_marker = true;
+                        found = Some((m, f));
                     }
                 }
-                drafts_possible |= collection::may_be_draft(&ch.content);
-                chapters.push((out_path(ch), ch.name.clone(), ch.content.as_str()));
+                markers.push(found);
+                candidates += usize::from(collection::may_be_draft(&ch.content));
+                chapters.push((out_path(ch), ch.content.as_str()));
             }
         });
-        wanted |= !markers.is_empty();
-        if !wanted && !drafts_possible {
-            return BookLevel::default();
-        }
-        let keys = collection::needed_keys(markers.iter().flat_map(|(_, m, _)| m), opts);
-        let read: Vec<(collection::Page, Option<frontmatter::Extracted>)> = chapters
-            .par_iter()
-            .map(|(path, name, content)| {
-                if wanted || collection::may_be_draft(content) {
-                    let (page, fm) =
-                        collection::Page::read(path, name, content, &settings.limits, &keys);
-                    (page, Some(fm))
-                } else {
-                    let page = collection::Page {
-                        path: path.clone(),
-                        title: name.clone(),
-                        ..collection::Page::default()
-                    };
-                    (page, None)
+        let mut level = BookLevel {
+            catalog_wanted: any_marker || opts.related > 0,
+            ..BookLevel::default()
+        };
+        if level.catalog_wanted {
+            level.keys =
+                collection::needed_keys(markers.iter().flatten().flat_map(|(m, _)| m), opts);
+            let mut slots = collection::SlotKeys::default();
+            for ((path, _), found) in chapters.iter().zip(&markers) {
+                for m in found.iter().flat_map(|(m, _)| m) {
+                    if !slots.keys.contains(&m.key) {
+                        slots.keys.push(m.key.clone());
+                    }
+                    slots.longest_path = slots.longest_path.max(path.len());
                 }
-            })
-            .collect();
-        let (mut pages, mut fronts): (Vec<_>, Vec<_>) = read.into_iter().unzip();
-        for (i, m, f) in markers {
-            pages[i].markers = m;
-            pages[i].marker_findings = f;
+            }
+            level.slot_keys = (!slots.keys.is_empty()).then(|| std::sync::Arc::new(slots));
         }
-        let mut level = BookLevel::default();
-        if cfg.drafts == Drafts::Hide && pages.iter().any(|p| p.draft) {
-            let drafts: HashSet<String> = pages
-                .iter()
-                .filter(|p| p.draft)
-                .map(|p| p.path.clone())
+        if candidates > 0 {
+            // Only the chapters whose front matter may say `draft` are read ahead.
+            let fronts: Vec<Option<frontmatter::Extracted>> = chapters
+                .par_iter()
+                .map(|(_, content)| {
+                    collection::may_be_draft(content)
+                        .then(|| frontmatter::extract(content, &settings.limits))
+                })
                 .collect();
-            let mut removed = Vec::new();
-            remove_drafts(&mut book.items, &drafts, &mut removed);
-            renumber(&mut book.items, &[]);
-            let gone: HashSet<&String> = removed.iter().map(|(out, _)| out).collect();
-            let kept: Vec<bool> = pages.iter().map(|p| !gone.contains(&p.path)).collect();
-            let mut k = kept.iter();
-            pages.retain(|_| *k.next().unwrap_or(&true));
-            let mut k = kept.iter();
-            fronts.retain(|_| *k.next().unwrap_or(&true));
-            for (out, source) in removed {
-                level.left_out.insert(out);
-                level.left_out.extend(source);
+            let drafts: HashSet<String> = chapters
+                .iter()
+                .zip(&fronts)
+                .filter(|(_, fm)| {
+                    fm.as_ref()
+                        .and_then(|fm| fm.data.as_ref())
+                        .is_some_and(collection::is_draft)
+                })
+                .map(|((path, _), _)| path.clone())
+                .collect();
+            let paths: Vec<String> = chapters.into_iter().map(|(p, _)| p).collect();
+            level.fronts = fronts;
+            if cfg.drafts == Drafts::Hide && !drafts.is_empty() {
+                let mut removed = Vec::new();
+                remove_drafts(&mut book.items, &drafts, &mut removed);
+                renumber(&mut book.items, &[]);
+                let gone: HashSet<&String> = removed.iter().map(|(out, _)| out).collect();
+                let kept: Vec<bool> = paths.iter().map(|p| !gone.contains(p)).collect();
+                let mut k = kept.iter();
+                level.fronts.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = kept.iter();
+                markers.retain(|_| *k.next().unwrap_or(&true));
+                for (out, source) in removed {
+                    level.left_out.insert(out);
+                    level.left_out.extend(source);
+                }
             }
         }
-        if wanted {
-            let keys_in_use = || {
-                fronts
-                    .iter()
-                    .flatten()
-                    .filter_map(|fm| fm.data.as_ref())
-                    .flat_map(collection::keys_of)
-                    .collect()
-            };
-            let catalog = Catalog::build(pages, opts, &keys_in_use);
-            if !catalog.indexes.is_empty() {
-                level.links = Some(std::sync::Arc::new(catalog.chip_links()));
-            }
-            level.catalog = Some(catalog);
+        if any_marker {
+            level.markers = markers;
         }
-        level.fronts = fronts;
         level
     }
 
-    /// The book-level part of chapter `i` (in processing order) at output path `out`: its
-    /// findings, the index that replaces its markers, its related pages, its links to
-    /// left-out drafts turned into text.
-    #[allow(clippy::too_many_arguments)]
-    fn finish(
+    /// The chapter's page in the catalogue, from its own run's front matter (taken out of
+    /// `result`, keeping the guid for the cross-file rule). The findings about its markers
+    /// go to `result`.
+    fn page(
         &self,
-        i: usize,
+        ran: &Ran,
+        name: String,
+        result: &mut pipeline::ChapterResult,
+        markers: Option<(Vec<collection::Marker>, Vec<Diagnostic>)>,
+        settings: &pipeline::Settings,
+    ) -> collection::Page {
+        let mut page = collection::Page {
+            path: ran.out.clone(),
+            title: name,
+            ..collection::Page::default()
+        };
+        if let Some((m, mut f)) = markers {
+            page.markers = m;
+            settings.levels.apply(&mut f);
+            result.diagnostics.extend(f);
+        }
+        if let Some(data) = &result.front_matter {
+            page.fill(data, Some(&self.keys));
+            // The keys are only wanted for an index no listed page fills, so a page that
+            // fills every index (nearly all of them) need not give its keys.
+            let fills_all = |s: &collection::SlotKeys| {
+                !page.draft && s.keys.iter().all(|k| page.values.contains_key(k))
+            };
+            if self.slot_keys.as_deref().is_some_and(|s| !fills_all(s))
+                && let frontmatter::Value::Map(entries) = &data.value
+                && let Ok(mut used) = self.keys_used.lock()
+            {
+                for key in entries.iter().filter_map(|e| e.key.as_str()) {
+                    if !used.contains(key) {
+                        used.insert(key.to_string());
+                    }
+                }
+            }
+        }
+        page
+    }
+
+    /// Builds the catalogue once every chapter's page is read.
+    fn build(&mut self, pages: Vec<collection::Page>, opts: &collection::Options) {
+        let keys_used = std::mem::take(&mut self.keys_used);
+        let keys_in_use = || {
+            keys_used
+                .lock()
+                .map(|k| k.iter().cloned().collect())
+                .unwrap_or_default()
+        };
+        let catalog = Catalog::build(pages, opts, &keys_in_use);
+        if !catalog.indexes.is_empty() {
+            self.links = Some(std::sync::Arc::new(catalog.chip_links()));
+        }
+        self.catalog = Some(catalog);
+    }
+
+    /// The chapter's links to left-out drafts: reported, and turned into text.
+    fn unlink_drafts(
+        &self,
         out: &str,
         source: &str,
         result: &mut pipeline::ChapterResult,
         settings: &pipeline::Settings,
+    ) {
+        if self.left_out.is_empty() {
+            return;
+        }
+        let links = collection::links_to_drafts(source, out, &self.left_out, settings.parse);
+        if links.is_empty() {
+            return;
+        }
+        let mut found: Vec<Diagnostic> = links.iter().map(collection::draft_link_finding).collect();
+        settings.levels.apply(&mut found);
+        result.diagnostics.extend(found);
+        let text = result.content.as_deref().unwrap_or(source);
+        let links = collection::links_to_drafts(text, out, &self.left_out, settings.parse);
+        result.content = Some(collection::unlink(text, &links));
+    }
+
+    /// The catalogue's findings on chapter `i` (in processing order), added to `to`.
+    fn add_findings(&self, i: usize, to: &mut Vec<Diagnostic>, settings: &pipeline::Settings) {
+        if let Some(found) = self.catalog.as_ref().and_then(|c| c.findings.get(&i)) {
+            let mut found = found.clone();
+            settings.levels.apply(&mut found);
+            to.extend(found);
+        }
+    }
+
+    /// The book-level part of chapter `i` (in processing order), once the catalogue is
+    /// built: its chips' links (`slots`), the index that replaces its markers, its related
+    /// pages. (Its findings are added by the caller: before or after the report is made.)
+    fn finish(
+        &self,
+        i: usize,
+        done: &mut Done,
+        slots: &[collection::ChipSlot],
+        settings: &pipeline::Settings,
         html: bool,
         opts: &collection::Options,
     ) {
-        let mut extra: Vec<Diagnostic> = Vec::new();
-        let mut drafts_linked = false;
-        if !self.left_out.is_empty() {
-            let links = collection::links_to_drafts(source, out, &self.left_out, settings.parse);
-            drafts_linked = !links.is_empty();
-            extra.extend(links.iter().map(collection::draft_link_finding));
-        }
-        let catalog = self.catalog.as_ref();
-        if let Some(found) = catalog.and_then(|c| c.findings.get(&i)) {
-            extra.extend(found.iter().cloned());
-        }
-        if !extra.is_empty() {
-            settings.levels.apply(&mut extra);
-            result.diagnostics.extend(extra);
-            result.diagnostics.sort_by(|a, b| {
-                (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
-            });
-        }
-        let has_markers =
-            catalog.is_some_and(|c| c.pages.get(i).is_some_and(|p| !p.markers.is_empty()));
-        let related = catalog.and_then(|c| c.render_related(i, opts, html));
-        if !drafts_linked && !has_markers && related.is_none() {
+        let Some(catalog) = &self.catalog else {
             return;
+        };
+        let Some(page) = catalog.pages.get(i) else {
+            return;
+        };
+        if let (false, Some(links)) = (slots.is_empty(), &self.links) {
+            // `slots_fit` held after the chapter's run, so this cannot refuse.
+            collection::fill_chip_slots(&mut done.content, slots, links, &page.path);
         }
-        let mut text = result.content.take().unwrap_or_else(|| source.to_string());
-        if drafts_linked {
-            let links = collection::links_to_drafts(&text, out, &self.left_out, settings.parse);
-            text = collection::unlink(&text, &links);
-        }
-        if let (true, Some(c)) = (has_markers, catalog) {
-            text = collection::replace_markers(&text, settings.parse, |m| {
-                c.render_index(m, opts, html)
+        if !page.markers.is_empty() {
+            done.content = collection::replace_markers(&done.content, settings.parse, |m| {
+                catalog.render_index(m, opts, html)
             });
         }
-        if let Some(related) = related {
+        if let Some(related) = catalog.render_related(i, opts, html) {
+            let text = &mut done.content;
             if !text.ends_with('\n') {
                 text.push('\n');
             }
             text.push('\n');
             text.push_str(&related);
         }
-        result.content = (text != source).then_some(text);
     }
 }
 
@@ -548,7 +739,8 @@ struct Done {
 
 impl Done {
     /// `source` is the chapter as mdBook handed it over (links expanded); `source_path`, its
-    /// file under `src_root`.
+    /// file under `src_root`. `later`: spans in `source` that findings made after every
+    /// chapter is read may point at (moved with the report's, like the guid).
     fn new(
         profile: usize,
         path: String,
@@ -556,12 +748,15 @@ impl Done {
         mut result: pipeline::ChapterResult,
         src_root: &Path,
         source_path: &Path,
+        later: &mut [&mut std::ops::Range<usize>],
     ) -> Done {
         let mut guid = result
             .front_matter
-            .as_ref()
-            .and_then(|fm| fm.get("guid"))
-            .cloned();
+            .take()
+            .and_then(|fm| fm.get("guid").cloned());
+        let mut spans: Vec<&mut std::ops::Range<usize>> =
+            guid.as_mut().map(|g| &mut g.span).into_iter().collect();
+        spans.extend(later.iter_mut().map(|r| &mut **r));
         // A chapter with findings is read from disk to report them where they were written:
         // with `{{#include}}` links, the expanded chapter's lines are not the source's (see
         // `include`). Chapters without findings, nearly all of them, cost no read.
@@ -576,7 +771,7 @@ impl Done {
                 disk,
                 &source,
                 &mut result.diagnostics,
-                guid.as_mut().map(|g| &mut g.span),
+                &mut spans,
                 &mut read,
             ) {
                 written = Some(placed.source);
@@ -584,11 +779,11 @@ impl Done {
             }
         }
         // Only the lines a report can point at are kept, see `SparseSource`.
-        let report_source = (!result.diagnostics.is_empty() || guid.is_some()).then(|| {
+        let report_source = (!result.diagnostics.is_empty() || !spans.is_empty()).then(|| {
             SparseSource::for_report(
                 written.as_deref().unwrap_or(&source),
                 &mut result.diagnostics,
-                guid.as_mut().map(|g| &mut g.span),
+                &mut spans,
             )
         });
         let content = match result.content.take() {

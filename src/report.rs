@@ -103,13 +103,14 @@ impl SparseSource {
     }
 
     /// What a report on one file keeps of its `source`: the lines its `diagnostics` point at,
-    /// and the line of `later` (the place a finding made after every file is read will point
-    /// at: the `guid`, for the cross-file duplicate rule). Moves those spans to the kept text
-    /// and returns it. `check` and the preprocessor both hold their reports this way.
+    /// and the lines of `later` (the places a finding made after every file is read may point
+    /// at: the `guid`, for the cross-file duplicate rule; the values an index lists). Moves
+    /// those spans to the kept text and returns it. `check` and the preprocessor both hold
+    /// their reports this way.
     pub fn for_report(
         source: &str,
         diagnostics: &mut [Diagnostic],
-        later: Option<&mut std::ops::Range<usize>>,
+        later: &mut [&mut std::ops::Range<usize>],
     ) -> String {
         let spans = diagnostics
             .iter()
@@ -121,7 +122,7 @@ impl SparseSource {
                         .map(|r| r.span.clone()),
                 )
             })
-            .chain(later.as_deref().cloned());
+            .chain(later.iter().map(|r| (**r).clone()));
         let sparse = SparseSource::new(source, spans);
         for d in diagnostics {
             d.span = sparse.map_span(&d.span);
@@ -129,8 +130,8 @@ impl SparseSource {
                 r.span = sparse.map_span(&r.span);
             }
         }
-        if let Some(span) = later {
-            *span = sparse.map_span(span);
+        for span in later {
+            **span = sparse.map_span(span);
         }
         sparse.text
     }

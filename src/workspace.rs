@@ -751,6 +751,7 @@ pub fn settings_for(
         parse,
         levels: cfg.levels().0,
         links: None,
+        chip_slots: None,
         diagnostics_only: false,
     })
 }

@@ -834,10 +834,12 @@ fn output_file_writes_the_machine_report_and_prints_for_people() {
 }
 
 /// Jenkins' JUnit schema, from the `junit-report` crate's package (a dev-dependency, so Cargo
-/// has fetched it): located with `cargo metadata`, never copied into this repository.
+/// has fetched it): located with `cargo metadata`, never copied into this repository. Not
+/// `--offline`: metadata wants every platform's packages, and a fresh machine's build
+/// fetched only its own (it failed there with "failed to download `anstyle-wincon`").
 fn jenkins_junit_xsd() -> std::path::PathBuf {
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["metadata", "--format-version", "1", "--locked"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");

@@ -204,7 +204,11 @@ fn check_file(
     let source = SparseSource::for_report(
         &source,
         &mut result.diagnostics,
-        guid.as_mut().map(|g| &mut g.span),
+        &mut guid
+            .as_mut()
+            .map(|g| &mut g.span)
+            .into_iter()
+            .collect::<Vec<_>>(),
     );
     Checked {
         report: FileReport {

@@ -41,6 +41,12 @@ impl Edit {
 /// corrupting the text. Returns `None` when nothing changes, so callers can keep the original
 /// bytes untouched.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
+    apply_edits_with_room(text, edits, 0)
+}
+
+/// [`apply_edits`], the new text's buffer holding `room` more bytes: what the caller will
+/// add in place later (the preprocessor's chip links), so that it is not reallocated then.
+pub fn apply_edits_with_room(text: &str, edits: &[Edit], room: usize) -> Option<String> {
     let mut sorted: Vec<&Edit> = edits
         .iter()
         .filter(|e| {
@@ -66,7 +72,7 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
     let len = sorted.iter().fold(text.len(), |n, e| {
         n.saturating_sub(e.range.len()) + e.replacement.len()
     });
-    let mut out = String::with_capacity(len);
+    let mut out = String::with_capacity(len + room);
     let mut pos = 0;
     let mut changed = false;
     for e in sorted {

@@ -6,7 +6,7 @@
 
 mod edit;
 
-pub use edit::{Edit, OffsetMap, apply_edits};
+pub use edit::{Edit, OffsetMap, apply_edits, apply_edits_with_room};
 pub use mdbook_markdown::pulldown_cmark;
 
 use mdbook_markdown::MarkdownOptions;
