@@ -1072,8 +1072,8 @@ pub fn fill_chip_slots(
         filled.push_str(&content[prev..i]);
         let href = links.keys.get(&slot.key).and_then(|(page, anchors)| {
             let anchor = anchors.get(slot.value.trim())?;
-            let base = match to_index.iter().find(|(p, _)| p == page) {
-                Some((_, base)) => base,
+            let base = match to_index.iter().position(|(p, _)| p == page) {
+                Some(k) => k,
                 None => {
                     let base = if page == from {
                         String::new()
@@ -1081,12 +1081,24 @@ pub fn fill_chip_slots(
                         relative_link(from, page, true)
                     };
                     to_index.push((page, base));
-                    &to_index[to_index.len() - 1].1
+                    to_index.len() - 1
                 }
             };
-            Some(format!("{base}#{anchor}"))
+            Some((base, anchor))
         });
-        crate::header::chip_into(&mut filled, &slot.value, href.as_deref());
+        match href {
+            // What `header::chip_into` writes for the link `base#anchor`, without making it.
+            Some((base, anchor)) => {
+                filled.push_str("<a href=\"");
+                escape_html_into(&mut filled, &to_index[base].1);
+                filled.push('#');
+                escape_html_into(&mut filled, anchor);
+                filled.push_str("\">");
+                escape_html_into(&mut filled, &slot.value);
+                filled.push_str("</a>");
+            }
+            None => escape_html_into(&mut filled, &slot.value),
+        }
         prev = i + 1;
     }
     // Two moves of the text after the header, in the room the chapter's run left

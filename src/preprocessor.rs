@@ -104,6 +104,7 @@ pub struct Outcome {
 
 /// Runs polish over a whole book without printing.
 pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Book, Outcome)> {
+    let laps = Laps::start();
     let cfg = Config::from_book_config(&ctx.config)?;
     // The book as a scope, like `check` sees it, so that overrides and rule levels resolve
     // the same way in both.
@@ -223,6 +224,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             Step::Later(done, page, slots)
         })
         .collect();
+    laps.lap("chapters run");
     let results: Vec<Done> = if book_level.catalog_wanted {
         // Every chapter's front matter is read: the catalogue, then each chapter's
         // book-level part (its chips' links, its index, its related pages, its findings).
@@ -242,6 +244,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             }
         }
         book_level.build(pages, &copts);
+        laps.lap("catalogue built");
         let level = &book_level;
         rest.into_par_iter()
             .enumerate()
@@ -279,6 +282,9 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             })
             .collect()
     };
+    if book_level.catalog_wanted {
+        laps.lap("book-level parts done");
+    }
     let mut guids: Vec<(usize, Node)> = Vec::new();
     let mut of: Vec<usize> = Vec::new();
     // Findings in included files, by file: several chapters may include one snippet, and its
