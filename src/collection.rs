@@ -116,6 +116,9 @@ pub struct Page {
     pub title: String,
     /// The front matter `summary`.
     pub summary: Option<String>,
+    /// The summary as an index item shows it ([`summary_text`]), when the chapter's own run
+    /// made it: the parallel pass does this work, not the index page's.
+    pub summary_text: Option<String>,
     /// Values of every key with scalar or list values, in source order.
     pub values: BTreeMap<String, Vec<ValueAt>>,
     /// `draft: true`.
@@ -646,6 +649,7 @@ impl Catalog {
         }
         out.push_str("</ul></nav>");
         let items = self.items(index, |p| Self::item_html(p, from, opts));
+        out.reserve(Self::listed_len(index, &items, 256));
         for e in &index.entries {
             let _ = write!(
                 out,
@@ -696,6 +700,16 @@ impl Catalog {
             .collect()
     }
 
+    /// About the length of `index`'s page: its items, each as many times as it is listed,
+    /// and `per_entry` bytes for each value (an 8 MB page is not grown by doubling).
+    fn listed_len(index: &Index, items: &[String], per_entry: usize) -> usize {
+        index
+            .entries
+            .iter()
+            .map(|e| per_entry + e.pages.iter().map(|&j| items[j].len()).sum::<usize>())
+            .sum()
+    }
+
     /// A page's item on an html index: its link, and its summary as the header shows it
     /// (inline Markdown, escaped, safe links).
     fn item_html(p: &Page, from: &str, opts: &Options) -> String {
@@ -706,7 +720,10 @@ impl Catalog {
         item.push_str("</a>");
         if let Some(s) = &p.summary {
             item.push_str("<p>");
-            crate::header::summary_html(&mut item, s, opts.parse);
+            match &p.summary_text {
+                Some(made) => item.push_str(made),
+                None => item.push_str(&summary_text(s, true, opts.parse)),
+            }
             item.push_str("</p>");
         }
         item.push_str("</li>");
@@ -732,6 +749,7 @@ impl Catalog {
     ) {
         let key = &index.key;
         let items = self.items(index, |p| Self::item_markdown(p, from));
+        out.reserve(Self::listed_len(index, &items, 64));
         for e in &index.entries {
             let _ = write!(
                 out,
@@ -761,7 +779,11 @@ impl Catalog {
             relative_link(from, &p.path, false)
         );
         if let Some(s) = &p.summary {
-            let _ = write!(item, "\\\n  {}", markdown_text(s));
+            item.push_str("\\\n  ");
+            match &p.summary_text {
+                Some(made) => item.push_str(made),
+                None => item.push_str(&markdown_text(s)),
+            }
         }
         item.push('\n');
         item
@@ -914,6 +936,18 @@ fn assign_anchors(key: &str, entries: &mut [Entry]) {
         }
         used.insert(anchor.clone());
         e.anchor = anchor;
+    }
+}
+
+/// A page's summary as an index item shows it: html as the header shows it (inline
+/// Markdown, escaped, safe links), or escaped Markdown on one line.
+pub fn summary_text(summary: &str, html: bool, parse: ParseOptions) -> String {
+    if html {
+        let mut out = String::with_capacity(summary.len() + 16);
+        crate::header::summary_html(&mut out, summary, parse);
+        out
+    } else {
+        markdown_text(summary)
     }
 }
 
@@ -1317,11 +1351,13 @@ pub fn replace_markers(
     if markers.is_empty() {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len());
+    let rendered: Vec<String> = markers.iter().map(&mut render).collect();
+    let mut out =
+        String::with_capacity(text.len() + rendered.iter().map(String::len).sum::<usize>());
     let mut at = 0;
-    for m in &markers {
+    for (m, r) in markers.iter().zip(&rendered) {
         out.push_str(&text[at..m.span.start]);
-        out.push_str(&render(m));
+        out.push_str(r);
         at = m.span.end;
     }
     out.push_str(&text[at..]);

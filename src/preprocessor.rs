@@ -211,7 +211,8 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             if !book_level.catalog_wanted {
                 return Step::Done(report(job.ran, result, &mut []));
             }
-            let mut page = book_level.page(&job.ran, job.name, &mut result, job.markers, settings);
+            let mut page =
+                book_level.page(&job.ran, job.name, &mut result, job.markers, settings, html);
             let slots = std::mem::take(&mut result.chip_slots);
             if !collection::slots_fit(result.content.as_deref(), &slots) {
                 // The chapter's own text holds the slot character: it runs again once the
@@ -537,6 +538,7 @@ impl BookLevel {
         result: &mut pipeline::ChapterResult,
         markers: Option<(Vec<collection::Marker>, Vec<Diagnostic>)>,
         settings: &pipeline::Settings,
+        html: bool,
     ) -> collection::Page {
         let mut page = collection::Page {
             path: ran.out.clone(),
@@ -550,6 +552,12 @@ impl BookLevel {
         }
         if let Some(data) = &result.front_matter {
             page.fill(data, Some(&self.keys));
+            // A page an index lists: its item's summary is made here, in parallel.
+            if let (Some(summary), Some(slots)) = (&page.summary, &self.slot_keys)
+                && slots.keys.iter().any(|k| page.values.contains_key(k))
+            {
+                page.summary_text = Some(collection::summary_text(summary, html, settings.parse));
+            }
             // The keys are only wanted for an index no listed page fills, so a page that
             // fills every index (nearly all of them) need not give its keys.
             let fills_all = |s: &collection::SlotKeys| {
