@@ -1120,19 +1120,8 @@ pub fn fill_chip_slots(
             };
             Some((base, anchor))
         });
-        match href {
-            // What `header::chip_into` writes for the link `base#anchor`, without making it.
-            Some((base, anchor)) => {
-                filled.push_str("<a href=\"");
-                escape_html_into(&mut filled, &to_index[base].1);
-                filled.push('#');
-                escape_html_into(&mut filled, anchor);
-                filled.push_str("\">");
-                escape_html_into(&mut filled, &slot.value);
-                filled.push_str("</a>");
-            }
-            None => escape_html_into(&mut filled, &slot.value),
-        }
+        let href = href.map(|(base, anchor)| [to_index[base].1.as_str(), "#", anchor]);
+        crate::header::chip_into(&mut filled, &slot.value, href.as_ref().map(|h| &h[..]));
         prev = i + 1;
     }
     // Two moves of the text after the header, in the room the chapter's run left

@@ -226,7 +226,9 @@ pub fn render(
                             });
                         }
                         Chips::Linked(links, from) => {
-                            chip_into(&mut rows, &v, links.href(from, key, v.trim()).as_deref())
+                            let href = links.href(from, key, v.trim());
+                            let parts = href.as_deref().map(|h| [h]);
+                            chip_into(&mut rows, &v, parts.as_ref().map(|p| &p[..]))
                         }
                         _ => escape_html_into(&mut rows, &v),
                     }
@@ -264,12 +266,15 @@ pub fn render(
     (Some(html), diags)
 }
 
-/// A chip's content: its value, linked to `href` when there is one.
-pub fn chip_into(out: &mut String, value: &str, href: Option<&str>) {
+/// A chip's content: its value, linked when there is an href (given in parts, which are
+/// joined: a base and `#anchor` need not be made into one string first).
+pub fn chip_into(out: &mut String, value: &str, href: Option<&[&str]>) {
     match href {
-        Some(href) => {
+        Some(parts) => {
             out.push_str("<a href=\"");
-            escape_html_into(out, href);
+            for part in parts {
+                escape_html_into(out, part);
+            }
             out.push_str("\">");
             escape_html_into(out, value);
             out.push_str("</a>");
@@ -689,6 +694,17 @@ mod tests {
         );
         let keys = ["tags".to_string(), "audience".to_string()];
         let cfg = HeaderConfig::default();
+        let slotted = || {
+            let mut slots = Vec::new();
+            let (html, diags) = render(
+                &data,
+                &cfg,
+                "p",
+                ParseOptions::default(),
+                Chips::Slots(&keys, &mut slots),
+            );
+            (html, diags, slots)
+        };
         for from in ["intro.md", "ref/tags.md", "guide/deep/page.md"] {
             let (linked, d1) = render(
                 &data,
@@ -697,14 +713,7 @@ mod tests {
                 ParseOptions::default(),
                 Chips::Linked(&links, from),
             );
-            let mut slots = Vec::new();
-            let (slotted, d2) = render(
-                &data,
-                &cfg,
-                "p",
-                ParseOptions::default(),
-                Chips::Slots(&keys, &mut slots),
-            );
+            let (slotted, d2, slots) = slotted();
             let (linked, mut slotted) = (linked.unwrap(), slotted.unwrap());
             assert_eq!(slots.len(), 5, "one slot per chip of an indexed key");
             assert_eq!(slotted.matches(SLOT).count(), 5);
@@ -716,14 +725,7 @@ mod tests {
             assert!(linked.contains("&lt;b&gt;&amp;</a>"), "{linked}");
         }
         // A text that carries the slot character itself is refused, unchanged.
-        let mut slots = Vec::new();
-        let (slotted, _) = render(
-            &data,
-            &cfg,
-            "p",
-            ParseOptions::default(),
-            Chips::Slots(&keys, &mut slots),
-        );
+        let (slotted, _, slots) = slotted();
         let mut text = format!("{}\n\nodd \u{1} text\n", slotted.unwrap());
         let before = text.clone();
         assert!(!fill_chip_slots(&mut text, &slots, &links, "intro.md"));

@@ -201,7 +201,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             later,
         )
     };
-    let steps: Vec<Step> = jobs
+    let (steps, pages): (Vec<Step>, Vec<Option<collection::Page>>) = jobs
         .into_par_iter()
         .map(|job| {
             let settings = &profiles.list[job.ran.profile].settings;
@@ -209,7 +209,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             let front_matter = job.front_matter.filter(|_| settings.limits == base_limits);
             let mut result = run(&job.ran, settings, front_matter, &book_level);
             if !book_level.catalog_wanted {
-                return Step::Done(report(job.ran, result, &mut []));
+                return (Step::Done(report(job.ran, result, &mut [])), None);
             }
             let mut page =
                 book_level.page(&job.ran, job.name, &mut result, job.markers, settings, html);
@@ -217,40 +217,26 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             if !collection::slots_fit(result.content.as_deref(), &slots) {
                 // The chapter's own text holds the slot character: it runs again once the
                 // links are known.
-                return Step::Rerun(job.ran, page);
+                return (Step::Rerun(job.ran), Some(page));
             }
             // The spans that the book-level findings may point at move with the report's,
             // so that the findings can be added once the catalogue is built.
             let done = report(job.ran, result, &mut page.spans_mut());
-            Step::Later(done, page, slots)
+            (Step::Later(done, slots), Some(page))
         })
-        .collect();
+        .unzip();
     laps.lap("chapters run");
     let results: Vec<Done> = if book_level.catalog_wanted {
         // Every chapter's front matter is read: the catalogue, then each chapter's
         // book-level part (its chips' links, its index, its related pages, its findings).
-        let mut pages = Vec::with_capacity(steps.len());
-        let mut rest = Vec::with_capacity(steps.len());
-        for step in steps {
-            match step {
-                Step::Later(done, page, slots) => {
-                    pages.push(page);
-                    rest.push(Step::Later(done, collection::Page::default(), slots));
-                }
-                Step::Rerun(ran, page) => {
-                    pages.push(page);
-                    rest.push(Step::Rerun(ran, collection::Page::default()));
-                }
-                Step::Done(done) => rest.push(Step::Done(done)),
-            }
-        }
-        book_level.build(pages, &copts);
+        book_level.build(pages.into_iter().flatten().collect(), &copts);
         laps.lap("catalogue built");
         let level = &book_level;
-        rest.into_par_iter()
+        steps
+            .into_par_iter()
             .enumerate()
             .map(|(i, step)| match step {
-                Step::Later(mut done, _, slots) => {
+                Step::Later(mut done, slots) => {
                     let settings = &profiles.list[done.profile].settings;
                     // The report is made: its spans (and the page's) are the report's.
                     if done.report_source.is_some() {
@@ -259,7 +245,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
                     level.finish(i, &mut done, &slots, settings, html, &copts);
                     done
                 }
-                Step::Rerun(ran, _) => {
+                Step::Rerun(ran) => {
                     let mut linked = profiles.list[ran.profile].settings.clone();
                     linked.chip_slots = None;
                     linked.links = level.links.clone();
@@ -368,13 +354,13 @@ struct Ran {
     profile: usize,
 }
 
-/// What the parallel pass gives for a chapter: done; or, when the book has an index or
-/// related pages, done but for the book-level part (with its page in the catalogue and its
+/// What the parallel pass gives for a chapter (beside its page in the catalogue, when the
+/// book has an index or related pages): done; or done but for the book-level part (with its
 /// chip slots); or, rarely, to run again once the chips' links are known.
 enum Step {
     Done(Done),
-    Later(Done, collection::Page, Vec<collection::ChipSlot>),
-    Rerun(Ran, collection::Page),
+    Later(Done, Vec<collection::ChipSlot>),
+    Rerun(Ran),
 }
 
 /// The chapter's own run, as the pipeline sees it.
