@@ -392,7 +392,10 @@ impl Catalog {
             }
             markers.extend(p.markers.iter().cloned().map(|m| (i, m)));
         }
-        for (i, m) in markers {
+        // Each key's spellings, read once for its index and for its PL703 findings.
+        let pages = &cat.pages;
+        let mut scans: HashMap<&str, Vec<(&str, Vec<usize>)>> = HashMap::new();
+        for (i, m) in &markers {
             if !opts.index_keys.is_empty() && !opts.index_keys.contains(&m.key) {
                 let mut d = Diagnostic::warning(
                     INDEX_MARKER,
@@ -413,7 +416,7 @@ impl Catalog {
                         opts.index_keys.join(", ")
                     )),
                 };
-                cat.findings.entry(i).or_default().push(d);
+                cat.findings.entry(*i).or_default().push(d);
                 continue;
             }
             if let Some(first) = cat.indexes.get(&m.key) {
@@ -422,27 +425,28 @@ impl Catalog {
                     m.span.clone(),
                     format!(
                         "`{}` already has an index on `{}`; chips link there, and this one is a copy",
-                        m.key, cat.pages[first.page].path
+                        m.key, pages[first.page].path
                     ),
                 );
-                cat.findings.entry(i).or_default().push(d);
+                cat.findings.entry(*i).or_default().push(d);
                 continue;
             }
-            let mut by_value: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for (j, p) in cat.pages.iter().enumerate() {
-                if !listed(p) {
-                    continue;
-                }
-                // A value written twice on a page lists the page once (the page is the last
-                // one pushed: pages come in order).
-                for v in p.values.get(&m.key).into_iter().flatten() {
-                    let list = by_value.entry(v.text.as_str()).or_default();
-                    if list.last() != Some(&j) {
-                        list.push(j);
-                    }
-                }
-            }
-            if by_value.is_empty() {
+            let spelt = scans
+                .entry(m.key.as_str())
+                .or_insert_with(|| spellings(pages, &m.key));
+            let mut entries: Vec<Entry> = spelt
+                .iter()
+                .filter_map(|(value, on)| {
+                    let on: Vec<usize> =
+                        on.iter().copied().filter(|&j| listed(&pages[j])).collect();
+                    (!on.is_empty()).then(|| Entry {
+                        value: value.to_string(),
+                        anchor: String::new(),
+                        pages: on,
+                    })
+                })
+                .collect();
+            if entries.is_empty() {
                 let mut keys = keys_in_use();
                 keys.sort_unstable();
                 keys.dedup();
@@ -457,16 +461,8 @@ impl Catalog {
                 ) {
                     d = d.with_help(s);
                 }
-                cat.findings.entry(i).or_default().push(d);
+                cat.findings.entry(*i).or_default().push(d);
             }
-            let mut entries: Vec<Entry> = by_value
-                .into_iter()
-                .map(|(value, pages)| Entry {
-                    value: value.to_string(),
-                    anchor: String::new(),
-                    pages,
-                })
-                .collect();
             // The book's alphabetical order; byte order breaks ties so that the order (and
             // the anchors given in it) is the same on every run.
             entries.sort_by(|a, b| {
@@ -482,13 +478,25 @@ impl Catalog {
             cat.indexes.insert(
                 m.key.clone(),
                 Index {
-                    page: i,
+                    page: *i,
                     key: m.key.clone(),
                     entries,
                 },
             );
         }
-        cat.add_variant_findings(opts);
+        // PL703 on each indexed or related key.
+        let mut keys: Vec<&str> = cat.indexes.keys().map(String::as_str).collect();
+        if opts.related > 0 {
+            keys.extend(opts.related_keys.iter().map(String::as_str));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let spelt = scans.entry(key).or_insert_with(|| spellings(pages, key));
+            for (i, d) in variant_findings(pages, key, spelt) {
+                cat.findings.entry(i).or_default().push(d);
+            }
+        }
         if opts.related > 0 {
             let mut count = 0;
             for (j, p) in cat.pages.iter().enumerate() {
@@ -515,80 +523,6 @@ impl Catalog {
         cat
     }
 
-    /// PL703: on each indexed or related key, a value also written another way on other
-    /// pages. The finding goes on the less used spellings, suggesting the most used one.
-    fn add_variant_findings(&mut self, opts: &Options) {
-        let mut keys: Vec<&str> = self.indexes.keys().map(String::as_str).collect();
-        if opts.related > 0 {
-            keys.extend(opts.related_keys.iter().map(String::as_str));
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            // spelling -> pages using it, then variant form -> spellings: the form is made
-            // once per spelling, not once per page.
-            let mut spelt: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for (i, p) in self.pages.iter().enumerate() {
-                for v in p.values.get(key).into_iter().flatten() {
-                    let pages = spelt.entry(v.text.as_str()).or_default();
-                    if pages.last() != Some(&i) {
-                        pages.push(i);
-                    }
-                }
-            }
-            let mut forms: HashMap<String, BTreeMap<&str, Vec<usize>>> = HashMap::new();
-            for (spelling, pages) in spelt {
-                forms
-                    .entry(variant_key(spelling))
-                    .or_default()
-                    .insert(spelling, pages);
-            }
-            let mut found: Vec<(usize, Diagnostic)> = Vec::new();
-            for spellings in forms.values() {
-                if spellings.len() < 2 {
-                    continue;
-                }
-                // The most used spelling wins; ties go to the first in byte order.
-                let Some((best, best_pages)) = spellings
-                    .iter()
-                    .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
-                else {
-                    continue;
-                };
-                for (spelling, pages) in spellings {
-                    if spelling == best {
-                        continue;
-                    }
-                    for &i in pages {
-                        for v in self.pages[i].values.get(key).into_iter().flatten() {
-                            if v.text != *spelling {
-                                continue;
-                            }
-                            found.push((
-                                i,
-                                Diagnostic::warning(
-                                    VALUE_VARIANTS,
-                                    v.span.clone(),
-                                    format!(
-                                        "`{key}` value `{spelling}` is written `{best}` on {} other page(s)",
-                                        best_pages.len()
-                                    ),
-                                )
-                                .with_help(format!(
-                                    "did you mean `{best}`? One spelling keeps the pages together on the index"
-                                )),
-                            ));
-                        }
-                    }
-                }
-            }
-            found.sort_by_key(|(i, d)| (*i, d.span.start));
-            for (i, d) in found {
-                self.findings.entry(i).or_default().push(d);
-            }
-        }
-    }
-
     /// The chip links for the header: key → (index page path, value → anchor).
     pub fn chip_links(&self) -> ChipLinks {
         let mut links = ChipLinks::default();
@@ -608,17 +542,23 @@ impl Catalog {
     /// The index of `key` as the text that replaces its marker on `page`. `html` gets the
     /// styled list; other renderers plain Markdown.
     pub fn render_index(&self, marker: &Marker, opts: &Options, html: bool) -> String {
+        self.render_index_parts(marker, opts, html).concat()
+    }
+
+    /// [`Catalog::render_index`] in parts, in order: the head, one part per value (made in
+    /// parallel), the tail. An index lists a large book several times over (an 8 MB page
+    /// on 10,000 chapters): its parts go straight into the chapter ([`replace_markers`]).
+    pub fn render_index_parts(&self, marker: &Marker, opts: &Options, html: bool) -> Vec<String> {
         let Some(index) = self.indexes.get(&marker.key) else {
-            return String::new();
+            return Vec::new();
         };
         let from = &self.pages[index.page].path;
-        let mut out = String::new();
+        let by = marker.by.as_deref();
         if html {
-            self.index_html(index, marker.by.as_deref(), from, opts, &mut out);
+            self.index_html(index, by, from, opts)
         } else {
-            self.index_markdown(index, marker.by.as_deref(), from, opts, &mut out);
+            self.index_markdown(index, by, from, opts)
         }
-        out
     }
 
     fn index_html(
@@ -627,58 +567,63 @@ impl Catalog {
         by: Option<&str>,
         from: &str,
         opts: &Options,
-        out: &mut String,
-    ) {
+    ) -> Vec<String> {
+        use rayon::prelude::*;
         let key = &index.key;
-        out.push_str("<div class=\"polish-index\">");
+        let mut head = String::from("<div class=\"polish-index\">");
         if index.entries.is_empty() {
-            out.push_str("<p class=\"polish-index-empty\">No page has a value here yet.</p></div>");
-            return;
+            head.push_str(
+                "<p class=\"polish-index-empty\">No page has a value here yet.</p></div>",
+            );
+            return vec![head];
         }
-        out.push_str("<nav class=\"polish-index-values\" aria-label=\"");
-        escape_html_into(out, &format!("Values of {key}"));
-        out.push_str("\"><ul>");
+        head.push_str("<nav class=\"polish-index-values\" aria-label=\"");
+        escape_html_into(&mut head, &format!("Values of {key}"));
+        head.push_str("\"><ul>");
         for e in &index.entries {
-            let _ = write!(out, "<li><a href=\"#{}\">", e.anchor);
-            escape_html_into(out, opts.label(key, &e.value));
+            let _ = write!(head, "<li><a href=\"#{}\">", e.anchor);
+            escape_html_into(&mut head, opts.label(key, &e.value));
             let _ = write!(
-                out,
+                head,
                 "</a> <span class=\"polish-index-count\">{}</span></li>",
                 e.pages.len()
             );
         }
-        out.push_str("</ul></nav>");
+        head.push_str("</ul></nav>");
         let items = self.items(index, |p| Self::item_html(p, from, opts));
-        out.reserve(Self::listed_len(index, &items, 256));
-        for e in &index.entries {
+        let mut parts = vec![head];
+        parts.par_extend(index.entries.par_iter().map(|e| {
+            let mut out = String::with_capacity(Self::listed_len(&e.pages, &items, 256));
             let _ = write!(
                 out,
                 "<section class=\"polish-index-entry\"><h2 id=\"{}\">",
                 e.anchor
             );
-            escape_html_into(out, opts.label(key, &e.value));
+            escape_html_into(&mut out, opts.label(key, &e.value));
             let _ = write!(
                 out,
                 "</h2><p class=\"polish-index-count\">{}</p>",
                 pages_word(e.pages.len())
             );
             match by {
-                None => Self::pages_html(&e.pages, &items, out),
+                None => Self::pages_html(&e.pages, &items, &mut out),
                 Some(by) => {
                     for (group, pages) in self.groups(&e.pages, by) {
                         out.push_str("<h3>");
                         match group {
-                            Some(g) => escape_html_into(out, opts.label(by, g)),
-                            None => escape_html_into(out, &format!("No {by}")),
+                            Some(g) => escape_html_into(&mut out, opts.label(by, g)),
+                            None => escape_html_into(&mut out, &format!("No {by}")),
                         }
                         out.push_str("</h3>");
-                        Self::pages_html(&pages, &items, out);
+                        Self::pages_html(&pages, &items, &mut out);
                     }
                 }
             }
             out.push_str("</section>");
-        }
-        out.push_str("</div>");
+            out
+        }));
+        parts.push("</div>".to_string());
+        parts
     }
 
     /// The item of each page listed on `index` (empty for the others), by page: a page is
@@ -700,14 +645,10 @@ impl Catalog {
             .collect()
     }
 
-    /// About the length of `index`'s page: its items, each as many times as it is listed,
-    /// and `per_entry` bytes for each value (an 8 MB page is not grown by doubling).
-    fn listed_len(index: &Index, items: &[String], per_entry: usize) -> usize {
-        index
-            .entries
-            .iter()
-            .map(|e| per_entry + e.pages.iter().map(|&j| items[j].len()).sum::<usize>())
-            .sum()
+    /// About the length of one value's part of an index: the items of its `pages`, and
+    /// `extra` bytes (a large part is not grown by doubling).
+    fn listed_len(pages: &[usize], items: &[String], extra: usize) -> usize {
+        extra + pages.iter().map(|&j| items[j].len()).sum::<usize>()
     }
 
     /// A page's item on an html index: its link, and its summary as the header shows it
@@ -745,30 +686,37 @@ impl Catalog {
         by: Option<&str>,
         from: &str,
         opts: &Options,
-        out: &mut String,
-    ) {
+    ) -> Vec<String> {
+        use rayon::prelude::*;
         let key = &index.key;
         let items = self.items(index, |p| Self::item_markdown(p, from));
-        out.reserve(Self::listed_len(index, &items, 64));
-        for e in &index.entries {
-            let _ = write!(
-                out,
-                "## {}\n\n{}\n\n",
-                markdown_text(opts.label(key, &e.value)),
-                pages_word(e.pages.len())
-            );
-            match by {
-                None => Self::pages_markdown(&e.pages, &items, out),
-                Some(by) => {
-                    for (group, pages) in self.groups(&e.pages, by) {
-                        let g = group
-                            .map_or_else(|| format!("No {by}"), |g| opts.label(by, g).to_string());
-                        let _ = write!(out, "### {}\n\n", markdown_text(&g));
-                        Self::pages_markdown(&pages, &items, out);
+        index
+            .entries
+            .par_iter()
+            .map(|e| {
+                let mut out = String::with_capacity(Self::listed_len(&e.pages, &items, 64));
+                let _ = write!(
+                    out,
+                    "## {}\n\n{}\n\n",
+                    markdown_text(opts.label(key, &e.value)),
+                    pages_word(e.pages.len())
+                );
+                match by {
+                    None => Self::pages_markdown(&e.pages, &items, &mut out),
+                    Some(by) => {
+                        for (group, pages) in self.groups(&e.pages, by) {
+                            let g = group.map_or_else(
+                                || format!("No {by}"),
+                                |g| opts.label(by, g).to_string(),
+                            );
+                            let _ = write!(out, "### {}\n\n", markdown_text(&g));
+                            Self::pages_markdown(&pages, &items, &mut out);
+                        }
                     }
                 }
-            }
-        }
+                out
+            })
+            .collect()
     }
 
     /// A page's item on a Markdown index: its link, and its summary on a line below.
@@ -912,6 +860,101 @@ fn pages_word(n: usize) -> String {
     }
 }
 
+/// Each value of `key` as written, with the pages that carry it (drafts too; each page once,
+/// in book order), in byte order of the values. Read in parallel over runs of pages: on a
+/// large book the catalogue is built on one thread between the two parallel passes.
+fn spellings<'p>(pages: &'p [Page], key: &str) -> Vec<(&'p str, Vec<usize>)> {
+    use rayon::prelude::*;
+    const RUN: usize = 1024;
+    let runs: Vec<HashMap<&str, Vec<usize>>> = pages
+        .par_chunks(RUN)
+        .enumerate()
+        .map(|(r, run)| {
+            let mut seen: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (k, p) in run.iter().enumerate() {
+                let j = r * RUN + k;
+                for v in p.values.get(key).into_iter().flatten() {
+                    let on = seen.entry(v.text.as_str()).or_default();
+                    // A value written twice on a page lists the page once.
+                    if on.last() != Some(&j) {
+                        on.push(j);
+                    }
+                }
+            }
+            seen
+        })
+        .collect();
+    // Runs in book order: each value's pages stay in book order.
+    let mut all: HashMap<&str, Vec<usize>> = HashMap::new();
+    for run in runs {
+        for (value, on) in run {
+            all.entry(value).or_default().extend(on);
+        }
+    }
+    let mut spelt: Vec<(&str, Vec<usize>)> = all.into_iter().collect();
+    spelt.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    spelt
+}
+
+/// PL703 on `key`: a value also written another way on other pages (`spelt`: see
+/// [`spellings`]). The finding goes on the less used spellings, suggesting the most used one;
+/// findings come in page order, then source order.
+fn variant_findings(
+    pages: &[Page],
+    key: &str,
+    spelt: &[(&str, Vec<usize>)],
+) -> Vec<(usize, Diagnostic)> {
+    // variant form -> spellings: the form is made once per spelling, not once per page.
+    let mut forms: HashMap<String, BTreeMap<&str, &[usize]>> = HashMap::new();
+    for (spelling, on) in spelt {
+        forms
+            .entry(variant_key(spelling))
+            .or_default()
+            .insert(spelling, on);
+    }
+    let mut found: Vec<(usize, Diagnostic)> = Vec::new();
+    for spellings in forms.values() {
+        if spellings.len() < 2 {
+            continue;
+        }
+        // The most used spelling wins; ties go to the first in byte order.
+        let Some((best, best_pages)) = spellings
+            .iter()
+            .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
+        else {
+            continue;
+        };
+        for (spelling, on) in spellings {
+            if spelling == best {
+                continue;
+            }
+            for &i in *on {
+                for v in pages[i].values.get(key).into_iter().flatten() {
+                    if v.text != *spelling {
+                        continue;
+                    }
+                    found.push((
+                        i,
+                        Diagnostic::warning(
+                            VALUE_VARIANTS,
+                            v.span.clone(),
+                            format!(
+                                "`{key}` value `{spelling}` is written `{best}` on {} other page(s)",
+                                best_pages.len()
+                            ),
+                        )
+                        .with_help(format!(
+                            "did you mean `{best}`? One spelling keeps the pages together on the index"
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(i, d)| (*i, d.span.start));
+    found
+}
+
 /// Gives each entry an id: `key-value` slugs, and on a collision (`C++` and `C` both slug
 /// to `c`) a number after the later ones in the index's order (`tags-c-2`). An id is kept
 /// clear of every other id the index hands out.
@@ -978,6 +1021,25 @@ fn markdown_text(s: &str) -> String {
     out
 }
 
+/// The bytes a link keeps as they are (unreserved, sub-delims, `/`, `:` and `@`); every
+/// other byte is percent-encoded. A table: a link is made for every item of an index.
+const KEPT_IN_LINK: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        kept[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let others = b"-._~/!$'()*+,;=:@";
+    let mut i = 0;
+    while i < others.len() {
+        kept[others[i] as usize] = true;
+        i += 1;
+    }
+    kept
+};
+
 /// The link from the chapter at `from` to the chapter at `to` (both output paths relative
 /// to `src`, `/`-separated): relative, `.md` turned into `.html` for html, and percent-encoded
 /// where a URL needs it.
@@ -1007,7 +1069,7 @@ pub fn relative_link(from: &str, to: &str, html: bool) -> String {
     }
     let mut run = 0;
     for (i, b) in stem.bytes().enumerate() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$'()*+,;=:@".contains(&b) {
+        if KEPT_IN_LINK[usize::from(b)] {
             continue;
         }
         // A run of bytes left as is holds only ASCII, so a non-empty one starts and ends on
@@ -1040,35 +1102,56 @@ pub struct ChipSlot {
     pub value: String,
 }
 
-/// The keys whose chips are slots while the chapters run, and what bounds the length of
-/// their links (so that a chapter's buffer is made big enough for them up front).
+/// The keys whose chips are slots while the chapters run, and the pages their links may
+/// point to (so that a chapter's buffer is made big enough for them up front, and no bigger:
+/// on 10,000 chapters a loose bound kept ~10 MB that nothing filled).
 #[derive(Debug, Clone, Default)]
 pub struct SlotKeys {
     /// The keys that have an index marker (a few: a list).
     pub keys: Vec<String>,
-    /// The longest output path of a chapter holding an index marker.
-    pub longest_path: usize,
+    /// The output paths of the chapters holding an index marker of one of them.
+    pub index_paths: Vec<String>,
 }
 
 impl SlotKeys {
-    /// An upper bound of the bytes that filling `slots` adds to the chapter at `from`:
-    /// per chip, the link markup, a relative link (each part percent-encoded at worst), an
-    /// anchor (a slug of the key and value, a collision number) and the escaped value.
+    /// An upper bound of the bytes that filling `slots` adds to the chapter at `from`: per
+    /// chip, the link markup, the longest link from `from` to an index page (escaped as the
+    /// chip writes it), an anchor (the key's slug, the value's, a collision number) and the
+    /// escaped value.
     pub fn room(&self, from: &str, slots: &[ChipSlot]) -> usize {
-        let link = 3 * from.bytes().filter(|&b| b == b'/').count() + 3 * self.longest_path + 2;
+        if slots.is_empty() {
+            return 0;
+        }
+        let link = self
+            .index_paths
+            .iter()
+            .map(|to| escaped_len(&relative_link(from, to, true)))
+            .max()
+            .unwrap_or(0);
+        // A slug is no longer than an ASCII text; lower-casing may lengthen other text.
+        let slug_bound = |t: &str| if t.is_ascii() { t.len() } else { 3 * t.len() };
         slots
             .iter()
             .map(|s| {
-                let special = s
-                    .value
-                    .bytes()
-                    .filter(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
-                    .count();
-                let anchor = 3 * (s.key.len() + s.value.len()) + 12;
-                16 + link + anchor + s.value.len() + 5 * special
+                // `value` when the key has no slug; `-N` for the N-th colliding value.
+                let anchor = slug_bound(&s.key).max(5) + 1 + slug_bound(&s.value) + 21;
+                "<a href=\"#\"></a>".len() + link + anchor + escaped_len(&s.value)
             })
             .sum()
     }
+}
+
+/// The length of `s` once [`escape_html_into`] has escaped it.
+fn escaped_len(s: &str) -> usize {
+    s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'&' | b'\'' => 4,
+                b'<' | b'>' => 3,
+                b'"' => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
 }
 
 /// Whether `content` (a chapter's run, `None` when unchanged) holds exactly one [`SLOT`] per
@@ -1329,24 +1412,28 @@ pub fn unlink(text: &str, links: &[DraftLink]) -> String {
     out
 }
 
-/// The markers of `text` (a processed chapter) replaced by `render(marker)`. Markers are
-/// found again in the processed text: what the other jobs inserted moved them.
+/// The markers of `text` (a processed chapter) replaced by the parts `render(marker)` gives,
+/// in order, in one buffer of the final size. Markers are found again in the processed text:
+/// what the other jobs inserted moved them.
 pub fn replace_markers(
     text: &str,
     parse: ParseOptions,
-    mut render: impl FnMut(&Marker) -> String,
+    mut render: impl FnMut(&Marker) -> Vec<String>,
 ) -> String {
     let (markers, _) = find_markers(text, parse);
     if markers.is_empty() {
         return text.to_string();
     }
-    let rendered: Vec<String> = markers.iter().map(&mut render).collect();
-    let mut out =
-        String::with_capacity(text.len() + rendered.iter().map(String::len).sum::<usize>());
+    let rendered: Vec<Vec<String>> = markers.iter().map(&mut render).collect();
+    let mut out = String::with_capacity(
+        text.len() + rendered.iter().flatten().map(String::len).sum::<usize>(),
+    );
     let mut at = 0;
-    for (m, r) in markers.iter().zip(&rendered) {
+    for (m, parts) in markers.iter().zip(&rendered) {
         out.push_str(&text[at..m.span.start]);
-        out.push_str(r);
+        for part in parts {
+            out.push_str(part);
+        }
         at = m.span.end;
     }
     out.push_str(&text[at..]);
@@ -1490,7 +1577,7 @@ mod tests {
         let links = cat.chip_links();
         let keys = SlotKeys {
             keys: ["tags".to_string()].into(),
-            longest_path: index_path.len(),
+            index_paths: vec!["a.md".into(), index_path.into()],
         };
         for from in ["a.md", "deep/er/still/page.md", index_path] {
             let slots: Vec<ChipSlot> = values
@@ -1511,6 +1598,47 @@ mod tests {
                 keys.room(from, &slots)
             );
         }
+    }
+
+    #[test]
+    fn slot_room_is_close_for_plain_values() {
+        // The room a chapter keeps is spent, but for the collision number's digits and the
+        // slot character itself: nothing like the old bound's ~300 bytes a chip.
+        let mut pages = vec![
+            page("guide/deep/page.md", "tags: [alpha, beta-gamma]"),
+            page("ref/tags.md", "title: Index"),
+        ];
+        pages[1].markers.push(index_marker("tags"));
+        let cat = Catalog::build(pages, &Options::default(), &Vec::new);
+        let keys = SlotKeys {
+            keys: vec!["tags".into()],
+            index_paths: vec!["ref/tags.md".into()],
+        };
+        let slots: Vec<ChipSlot> = ["alpha", "beta-gamma"]
+            .iter()
+            .map(|v| ChipSlot {
+                key: "tags".into(),
+                value: v.to_string(),
+            })
+            .collect();
+        let mut text = "<li>\u{1}</li><li>\u{1}</li>".to_string();
+        let before = text.len();
+        assert!(fill_chip_slots(
+            &mut text,
+            &slots,
+            &cat.chip_links(),
+            "guide/deep/page.md"
+        ));
+        assert!(
+            text.contains("href=\"../../ref/tags.html#tags-beta-gamma\""),
+            "{text}"
+        );
+        let added = text.len() - before;
+        let room = keys.room("guide/deep/page.md", &slots);
+        assert!(
+            added <= room && room - added <= 24 * slots.len(),
+            "added {added}, room {room}"
+        );
     }
 
     #[test]

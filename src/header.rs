@@ -151,11 +151,18 @@ pub enum Chips<'a> {
     /// Links to their value on the index page: the book's indexes, and this chapter's output
     /// path.
     Linked(&'a ChipLinks, &'a str),
-    /// Slots for links not known yet: each chip of one of these keys is one [`SLOT`]
-    /// character, and its key and value are pushed, in order, to the list. The preprocessor
-    /// fills them once every chapter's front matter is read
-    /// ([`crate::collection::fill_chip_slots`]).
-    Slots(&'a [String], &'a mut Vec<ChipSlot>),
+    /// Slots for links not known yet: each chip of one of `keys` is one [`SLOT`] character,
+    /// and its key and value are pushed, in order, to `slots`. The preprocessor fills them
+    /// once every chapter's front matter is read ([`crate::collection::fill_chip_slots`]).
+    /// The summary's HTML goes to `summary` too: an index lists the page with it.
+    Slots {
+        /// The indexed keys.
+        keys: &'a [String],
+        /// Each slot's key and value, in order.
+        slots: &'a mut Vec<ChipSlot>,
+        /// The summary as [`summary_html`] made it.
+        summary: &'a mut Option<String>,
+    },
 }
 
 /// Renders the header for `data`. `id_prefix` keeps ids unique on the print page. `chips`
@@ -218,7 +225,7 @@ pub fn render(
                 for v in vals {
                     rows.push_str("<li>");
                     match &mut chips {
-                        Chips::Slots(keys, slots) if keys.iter().any(|k| k == key) => {
+                        Chips::Slots { keys, slots, .. } if keys.iter().any(|k| k == key) => {
                             rows.push(SLOT);
                             slots.push(ChipSlot {
                                 key: key.clone(),
@@ -255,7 +262,11 @@ pub fn render(
     );
     if let Some(s) = summary {
         html.push_str("<p class=\"polish-meta-summary\">");
+        let at = html.len();
         summary_html(&mut html, s.trim(), parse);
+        if let Chips::Slots { summary, .. } = &mut chips {
+            **summary = html.get(at..).map(str::to_string);
+        }
         html.push_str("</p>");
     }
     if !rows.is_empty() {
@@ -701,7 +712,11 @@ mod tests {
                 &cfg,
                 "p",
                 ParseOptions::default(),
-                Chips::Slots(&keys, &mut slots),
+                Chips::Slots {
+                    keys: &keys,
+                    slots: &mut slots,
+                    summary: &mut None,
+                },
             );
             (html, diags, slots)
         };

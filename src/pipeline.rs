@@ -92,6 +92,9 @@ pub struct ChapterResult {
     pub title: Option<String>,
     /// The header's chip slots, in order (with [`Settings::chip_slots`]).
     pub chip_slots: Vec<ChipSlot>,
+    /// The header's summary as HTML (with [`Settings::chip_slots`]): an index lists the page
+    /// with it, and need not make it again.
+    pub summary_html: Option<String>,
 }
 
 /// Per-chapter inputs that vary between chapters.
@@ -212,7 +215,11 @@ fn process_inner(
     } else if input.html {
         if let (Some(cfg), Some(data)) = (&settings.header, &fm.data) {
             let chips = match (&settings.chip_slots, &settings.links) {
-                (Some(slots), _) => header::Chips::Slots(&slots.keys, &mut out.chip_slots),
+                (Some(slots), _) => header::Chips::Slots {
+                    keys: &slots.keys,
+                    slots: &mut out.chip_slots,
+                    summary: &mut out.summary_html,
+                },
                 (None, Some(links)) => header::Chips::Linked(links, path),
                 (None, None) => header::Chips::Plain,
             };

@@ -466,7 +466,9 @@ impl BookLevel {
                     if !slots.keys.contains(&m.key) {
                         slots.keys.push(m.key.clone());
                     }
-                    slots.longest_path = slots.longest_path.max(path.len());
+                    if !slots.index_paths.contains(path) {
+                        slots.index_paths.push(path.clone());
+                    }
                 }
             }
             level.slot_keys = (!slots.keys.is_empty()).then(|| std::sync::Arc::new(slots));
@@ -542,7 +544,17 @@ impl BookLevel {
             if let (Some(summary), Some(slots)) = (&page.summary, &self.slot_keys)
                 && slots.keys.iter().any(|k| page.values.contains_key(k))
             {
-                page.summary_text = Some(collection::summary_text(summary, html, settings.parse));
+                // The header made it from the same text unless the page's copy was repaired.
+                let as_written = || {
+                    data.get("summary")
+                        .and_then(|n| n.scalar_text())
+                        .is_some_and(|t| t.trim() == summary)
+                };
+                let made = result.summary_html.take().filter(|_| html && as_written());
+                page.summary_text =
+                    Some(made.unwrap_or_else(|| {
+                        collection::summary_text(summary, html, settings.parse)
+                    }));
             }
             // The keys are only wanted for an index no listed page fills, so a page that
             // fills every index (nearly all of them) need not give its keys.
@@ -635,7 +647,7 @@ impl BookLevel {
         }
         if !page.markers.is_empty() {
             done.content = collection::replace_markers(&done.content, settings.parse, |m| {
-                catalog.render_index(m, opts, html)
+                catalog.render_index_parts(m, opts, html)
             });
         }
         if let Some(related) = catalog.render_related(i, opts, html) {

@@ -67,7 +67,7 @@ fn write_book(root: &Path, extra: &str) {
     write(
         root,
         "src/guide/setup.md",
-        "---\nsummary: Set it up.\ntags: [frontend, setup]\naudience: [admins, writers]\ntopic: [install]\n---\n# Set up\n\n## First steps\n\nGo.\n",
+        "---\nsummary: Set it up â€” once.\ntags: [frontend, setup]\naudience: [admins, writers]\ntopic: [install]\n---\n# Set up\n\n## First steps\n\nGo.\n",
     );
     write(
         root,
@@ -231,6 +231,13 @@ fn index_pages_chips_related_and_drafts_in_a_real_build() {
     assert!(main.contains("<h3>writers</h3>") && main.contains("<h3>No audience</h3>"));
     assert!(main.contains("Editors &amp; &lt;friends&gt;."), "{main}");
     assert!(main.contains("<em>start</em>"), "summary Markdown: {main}");
+    // A summary with mojibake is listed repaired, as its page's header shows it.
+    assert!(main.contains("<p>Set it up — once.</p>"), "{main}");
+    assert!(!main.contains("â€"), "{main}");
+    assert!(
+        read(&site.join("guide/setup.html")).contains("Set it up — once."),
+        "the header's summary"
+    );
     // The marker in a code block is an example, not an index.
     assert!(
         main.contains("&lt;!-- polish: index audience --&gt;"),
