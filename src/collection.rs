@@ -542,23 +542,72 @@ impl Catalog {
     /// The index of `key` as the text that replaces its marker on `page`. `html` gets the
     /// styled list; other renderers plain Markdown.
     pub fn render_index(&self, marker: &Marker, opts: &Options, html: bool) -> String {
-        self.render_index_parts(marker, opts, html).concat()
+        let mut out = String::new();
+        self.render_index_into(marker, opts, html, &mut out, 0);
+        out
     }
 
-    /// [`Catalog::render_index`] in parts, in order: the head, one part per value (made in
-    /// parallel), the tail. An index lists a large book several times over (an 8 MB page
-    /// on 10,000 chapters): its parts go straight into the chapter ([`replace_markers`]).
-    pub fn render_index_parts(&self, marker: &Marker, opts: &Options, html: bool) -> Vec<String> {
+    /// [`Catalog::render_index`] appended to `out`, which is sized for the index and `after`
+    /// more bytes (what the caller appends next): an index lists a large book several times
+    /// over (an 8 MB page on 10,000 chapters) and is written once, into its chapter
+    /// ([`replace_markers`]). Its values' sections are made in parallel, a few at a time.
+    pub fn render_index_into(
+        &self,
+        marker: &Marker,
+        opts: &Options,
+        html: bool,
+        out: &mut String,
+        after: usize,
+    ) {
         let Some(index) = self.indexes.get(&marker.key) else {
-            return Vec::new();
+            return;
         };
         let from = &self.pages[index.page].path;
         let by = marker.by.as_deref();
         if html {
-            self.index_html(index, by, from, opts)
+            self.index_html(index, by, from, opts, out, after);
         } else {
-            self.index_markdown(index, by, from, opts)
+            self.index_markdown(index, by, from, opts, out, after);
         }
+    }
+
+    /// Each value's section of `index`, in order, appended to `out`: a window of sections is
+    /// made in parallel, then copied, so that no more than a window is held besides the page
+    /// (each fresh page of memory is a page fault: holding the whole index twice cost more
+    /// time than copying it).
+    fn sections(index: &Index, out: &mut String, section: impl Fn(&Entry, &mut String) + Sync) {
+        use rayon::prelude::*;
+        let window = 4 * rayon::current_num_threads().max(1);
+        for entries in index.entries.chunks(window) {
+            let made: Vec<String> = entries
+                .par_iter()
+                .map(|e| {
+                    let mut part = String::new();
+                    section(e, &mut part);
+                    part
+                })
+                .collect();
+            for part in made {
+                out.push_str(&part);
+            }
+        }
+    }
+
+    /// About the length of `index`'s sections: each page's item as many times as it is
+    /// listed (under each group it falls in, with `by`), and `extra` bytes per value and a
+    /// quarter of that per listing. A hint: a longer index only grows its buffer.
+    fn index_len(&self, index: &Index, by: Option<&str>, items: &[String], extra: usize) -> usize {
+        let listed = |j: usize| {
+            let groups = by.map_or(1, |by| {
+                self.pages[j].values.get(by).map_or(1, |v| v.len().max(1))
+            });
+            groups * (items[j].len() + extra / 4)
+        };
+        index
+            .entries
+            .iter()
+            .map(|e| extra + e.pages.iter().map(|&j| listed(j)).sum::<usize>())
+            .sum()
     }
 
     fn index_html(
@@ -567,63 +616,60 @@ impl Catalog {
         by: Option<&str>,
         from: &str,
         opts: &Options,
-    ) -> Vec<String> {
-        use rayon::prelude::*;
+        out: &mut String,
+        after: usize,
+    ) {
         let key = &index.key;
-        let mut head = String::from("<div class=\"polish-index\">");
+        out.push_str("<div class=\"polish-index\">");
         if index.entries.is_empty() {
-            head.push_str(
-                "<p class=\"polish-index-empty\">No page has a value here yet.</p></div>",
-            );
-            return vec![head];
+            out.push_str("<p class=\"polish-index-empty\">No page has a value here yet.</p></div>");
+            return;
         }
-        head.push_str("<nav class=\"polish-index-values\" aria-label=\"");
-        escape_html_into(&mut head, &format!("Values of {key}"));
-        head.push_str("\"><ul>");
+        out.push_str("<nav class=\"polish-index-values\" aria-label=\"");
+        escape_html_into(out, &format!("Values of {key}"));
+        out.push_str("\"><ul>");
         for e in &index.entries {
-            let _ = write!(head, "<li><a href=\"#{}\">", e.anchor);
-            escape_html_into(&mut head, opts.label(key, &e.value));
+            let _ = write!(out, "<li><a href=\"#{}\">", e.anchor);
+            escape_html_into(out, opts.label(key, &e.value));
             let _ = write!(
-                head,
+                out,
                 "</a> <span class=\"polish-index-count\">{}</span></li>",
                 e.pages.len()
             );
         }
-        head.push_str("</ul></nav>");
+        out.push_str("</ul></nav>");
         let items = self.items(index, |p| Self::item_html(p, from, opts));
-        let mut parts = vec![head];
-        parts.par_extend(index.entries.par_iter().map(|e| {
-            let mut out = String::with_capacity(Self::listed_len(&e.pages, &items, 256));
+        out.reserve(self.index_len(index, by, &items, 256) + after);
+        Self::sections(index, out, |e, out| {
+            out.reserve(Self::listed_len(&e.pages, &items, 256));
             let _ = write!(
                 out,
                 "<section class=\"polish-index-entry\"><h2 id=\"{}\">",
                 e.anchor
             );
-            escape_html_into(&mut out, opts.label(key, &e.value));
+            escape_html_into(out, opts.label(key, &e.value));
             let _ = write!(
                 out,
                 "</h2><p class=\"polish-index-count\">{}</p>",
                 pages_word(e.pages.len())
             );
             match by {
-                None => Self::pages_html(&e.pages, &items, &mut out),
+                None => Self::pages_html(&e.pages, &items, out),
                 Some(by) => {
                     for (group, pages) in self.groups(&e.pages, by) {
                         out.push_str("<h3>");
                         match group {
-                            Some(g) => escape_html_into(&mut out, opts.label(by, g)),
-                            None => escape_html_into(&mut out, &format!("No {by}")),
+                            Some(g) => escape_html_into(out, opts.label(by, g)),
+                            None => escape_html_into(out, &format!("No {by}")),
                         }
                         out.push_str("</h3>");
-                        Self::pages_html(&pages, &items, &mut out);
+                        Self::pages_html(&pages, &items, out);
                     }
                 }
             }
             out.push_str("</section>");
-            out
-        }));
-        parts.push("</div>".to_string());
-        parts
+        });
+        out.push_str("</div>");
     }
 
     /// The item of each page listed on `index` (empty for the others), by page: a page is
@@ -686,37 +732,32 @@ impl Catalog {
         by: Option<&str>,
         from: &str,
         opts: &Options,
-    ) -> Vec<String> {
-        use rayon::prelude::*;
+        out: &mut String,
+        after: usize,
+    ) {
         let key = &index.key;
         let items = self.items(index, |p| Self::item_markdown(p, from));
-        index
-            .entries
-            .par_iter()
-            .map(|e| {
-                let mut out = String::with_capacity(Self::listed_len(&e.pages, &items, 64));
-                let _ = write!(
-                    out,
-                    "## {}\n\n{}\n\n",
-                    markdown_text(opts.label(key, &e.value)),
-                    pages_word(e.pages.len())
-                );
-                match by {
-                    None => Self::pages_markdown(&e.pages, &items, &mut out),
-                    Some(by) => {
-                        for (group, pages) in self.groups(&e.pages, by) {
-                            let g = group.map_or_else(
-                                || format!("No {by}"),
-                                |g| opts.label(by, g).to_string(),
-                            );
-                            let _ = write!(out, "### {}\n\n", markdown_text(&g));
-                            Self::pages_markdown(&pages, &items, &mut out);
-                        }
+        out.reserve(self.index_len(index, by, &items, 64) + after);
+        Self::sections(index, out, |e, out| {
+            out.reserve(Self::listed_len(&e.pages, &items, 64));
+            let _ = write!(
+                out,
+                "## {}\n\n{}\n\n",
+                markdown_text(opts.label(key, &e.value)),
+                pages_word(e.pages.len())
+            );
+            match by {
+                None => Self::pages_markdown(&e.pages, &items, out),
+                Some(by) => {
+                    for (group, pages) in self.groups(&e.pages, by) {
+                        let g = group
+                            .map_or_else(|| format!("No {by}"), |g| opts.label(by, g).to_string());
+                        let _ = write!(out, "### {}\n\n", markdown_text(&g));
+                        Self::pages_markdown(&pages, &items, out);
                     }
                 }
-                out
-            })
-            .collect()
+            }
+        });
     }
 
     /// A page's item on a Markdown index: its link, and its summary on a line below.
@@ -1412,28 +1453,23 @@ pub fn unlink(text: &str, links: &[DraftLink]) -> String {
     out
 }
 
-/// The markers of `text` (a processed chapter) replaced by the parts `render(marker)` gives,
-/// in order, in one buffer of the final size. Markers are found again in the processed text:
-/// what the other jobs inserted moved them.
+/// The markers of `text` (a processed chapter) replaced by what `render(marker, out, after)`
+/// appends to `out` (`after`: the bytes of `text` still to come, for sizing `out` once).
+/// Markers are found again in the processed text: what the other jobs inserted moved them.
 pub fn replace_markers(
     text: &str,
     parse: ParseOptions,
-    mut render: impl FnMut(&Marker) -> Vec<String>,
+    mut render: impl FnMut(&Marker, &mut String, usize),
 ) -> String {
     let (markers, _) = find_markers(text, parse);
     if markers.is_empty() {
         return text.to_string();
     }
-    let rendered: Vec<Vec<String>> = markers.iter().map(&mut render).collect();
-    let mut out = String::with_capacity(
-        text.len() + rendered.iter().flatten().map(String::len).sum::<usize>(),
-    );
+    let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for (m, parts) in markers.iter().zip(&rendered) {
+    for m in &markers {
         out.push_str(&text[at..m.span.start]);
-        for part in parts {
-            out.push_str(part);
-        }
+        render(m, &mut out, text.len() - m.span.end);
         at = m.span.end;
     }
     out.push_str(&text[at..]);
