@@ -107,6 +107,37 @@ pub struct Marker {
     pub span: Range<usize>,
 }
 
+/// A page's values by key. A list: a page keeps the few keys the book's indexes need, and
+/// a `BTreeMap`'s first node alone is ~0.5 KB, a large part of a page on a 10,000-page book
+/// (every fresh page of memory is a page fault).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values(Vec<(String, Vec<ValueAt>)>);
+
+impl Values {
+    /// The values of `key`.
+    pub fn get(&self, key: &str) -> Option<&Vec<ValueAt>> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether the page has values of `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets the values of `key` (a key written twice keeps its last values, as YAML reads it).
+    pub fn insert(&mut self, key: String, values: Vec<ValueAt>) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = values,
+            None => self.0.push((key, values)),
+        }
+    }
+
+    /// Every key's values.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Vec<ValueAt>> {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+}
+
 /// What the book-level jobs need to know of one chapter.
 #[derive(Debug, Clone, Default)]
 pub struct Page {
@@ -119,8 +150,9 @@ pub struct Page {
     /// The summary as an index item shows it ([`summary_text`]), when the chapter's own run
     /// made it: the parallel pass does this work, not the index page's.
     pub summary_text: Option<String>,
-    /// Values of every key with scalar or list values, in source order.
-    pub values: BTreeMap<String, Vec<ValueAt>>,
+    /// Values of every key with scalar or list values (or of the keys the book's indexes and
+    /// related pages need), in source order.
+    pub values: Values,
     /// `draft: true`.
     pub draft: bool,
     /// Index markers in the chapter.

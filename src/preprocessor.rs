@@ -214,7 +214,10 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             let mut page =
                 book_level.page(&job.ran, job.name, &mut result, job.markers, settings, html);
             let slots = std::mem::take(&mut result.chip_slots);
-            if !collection::slots_fit(result.content.as_deref(), &slots) {
+            // Only a run that left slots (html with an index) has any to fill; the other
+            // renderers' chapters are not searched for the slot character.
+            let slotted = html && book_level.slot_keys.is_some();
+            if slotted && !collection::slots_fit(result.content.as_deref(), &slots) {
                 // The chapter's own text holds the slot character: it runs again once the
                 // links are known.
                 return (Step::Rerun(job.ran), Some(page));
