@@ -1216,15 +1216,9 @@ impl SlotKeys {
 
 /// The length of `s` once [`escape_html_into`] has escaped it.
 fn escaped_len(s: &str) -> usize {
-    s.len()
-        + s.bytes()
-            .map(|b| match b {
-                b'&' | b'\'' => 4,
-                b'<' | b'>' => 3,
-                b'"' => 5,
-                _ => 0,
-            })
-            .sum::<usize>()
+    s.bytes()
+        .map(|b| crate::header::html_escape_of(b).map_or(1, str::len))
+        .sum()
 }
 
 /// Whether `content` (a chapter's run, `None` when unchanged) holds exactly one [`SLOT`] per

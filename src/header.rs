@@ -78,22 +78,29 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// What [`escape_html_into`] writes for byte `b`, when it is not `b` itself.
+pub(crate) fn html_escape_of(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        b'\'' => "&#39;",
+        // A newline inside a value would end the raw HTML block early if followed by a
+        // blank line; values are single-line in the header anyway.
+        b'\n' | b'\r' => " ",
+        _ => return None,
+    })
+}
+
 /// [`escape_html`] appended to `out`. Copies the runs between special characters whole (all of
 /// them are ASCII, so every cut is on a character boundary): the header escapes every value of
 /// every chapter, and most values have nothing to escape.
 pub fn escape_html_into(out: &mut String, s: &str) {
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            // A newline inside a value would end the raw HTML block early if followed by a
-            // blank line; values are single-line in the header anyway.
-            b'\n' | b'\r' => " ",
-            _ => continue,
+        let Some(rep) = html_escape_of(b) else {
+            continue;
         };
         out.push_str(s.get(from..i).unwrap_or_default());
         out.push_str(rep);

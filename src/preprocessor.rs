@@ -178,7 +178,9 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
         return Err(e);
     }
     let base_limits = profiles.list[base].settings.limits;
-    if let (true, Some(keys)) = (html, &book_level.slot_keys) {
+    // Only html chapters of a book with an index leave chip slots to fill.
+    let slotted = html && book_level.slot_keys.is_some();
+    if let (true, Some(keys)) = (slotted, &book_level.slot_keys) {
         for p in &mut profiles.list {
             p.settings.chip_slots = Some(keys.clone());
         }
@@ -214,9 +216,7 @@ pub fn run_book(ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<(Bo
             let mut page =
                 book_level.page(&job.ran, job.name, &mut result, job.markers, settings, html);
             let slots = std::mem::take(&mut result.chip_slots);
-            // Only a run that left slots (html with an index) has any to fill; the other
-            // renderers' chapters are not searched for the slot character.
-            let slotted = html && book_level.slot_keys.is_some();
+            // The other renderers' chapters are not searched for the slot character.
             if slotted && !collection::slots_fit(result.content.as_deref(), &slots) {
                 // The chapter's own text holds the slot character: it runs again once the
                 // links are known.
@@ -556,7 +556,8 @@ impl BookLevel {
                         .and_then(|n| n.scalar_text())
                         .is_some_and(|t| t.trim() == summary)
                 };
-                let made = result.summary_html.take().filter(|_| html && as_written());
+                // (Only an html header with slots hands its summary back.)
+                let made = result.summary_html.take().filter(|_| as_written());
                 page.summary_text =
                     Some(made.unwrap_or_else(|| {
                         collection::summary_text(summary, html, settings.parse)
